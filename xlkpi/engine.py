@@ -1,0 +1,220 @@
+"""The scoring engine (DOMAIN §6): pure Python, no files, no Excel.
+
+Every formula here is written in the same order of operations as the Excel formulas the
+workbook generator writes (`xlkpi.workbook.formulas`), so that the engine, Excel,
+LibreOffice and the `formulas` package agree to the last bit before rounding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .model import (
+    DOWN,
+    GROUP,
+    MILESTONE,
+    ROUNDS,
+    WEIGHTED,
+    Agreement,
+    Indicator,
+)
+from .rounding import excel_round
+
+
+# --- one indicator -------------------------------------------------------------------
+
+def level_reached(result: float, thresholds: list, direction: str = "up") -> int:
+    """The highest level whose (defined) threshold the result reaches; 0 when short of T1."""
+    sign = -1 if direction == DOWN else 1
+    reached = 0
+    for level, threshold in enumerate(thresholds, start=1):
+        if threshold is not None and result * sign >= threshold * sign:
+            reached = level
+    return reached
+
+
+def next_defined_level(level: int, thresholds: list) -> int:
+    """The first level above `level` that has a threshold (levels may be blank, "–")."""
+    for higher in range(level + 1, len(thresholds) + 1):
+        if thresholds[higher - 1] is not None:
+            return higher
+    return level
+
+
+def score_threshold(
+    result: float,
+    thresholds: list,
+    direction: str = "up",
+    below_level_1: float = 1,
+    interpolate: bool = True,
+) -> float:
+    """Score a result against five thresholds (DOMAIN §6.1), rounded to 4 decimals.
+
+    >>> score_threshold(85, [60, 70, 80, 90, 100])
+    3.5
+    >>> score_threshold(1, [0, None, 1, None, 2])
+    3.0
+    """
+    low = level_reached(result, thresholds, direction)
+    if low == 0:
+        return float(below_level_1)
+    high = next_defined_level(low, thresholds)
+    if high == low or not interpolate:
+        return float(low)
+    t_low, t_high = thresholds[low - 1], thresholds[high - 1]
+    # Same order of operations as the workbook: L + (N - L) * (R - TL) / (TN - TL)
+    return excel_round(low + (high - low) * (result - t_low) / (t_high - t_low))
+
+
+def score_milestones(met: list, below_level_1: float = 1) -> float:
+    """Highest L such that milestones 1..L are all met (DOMAIN §6.2)."""
+    level = 0
+    for done in met:
+        if not done:
+            break
+        level += 1
+    return float(level) if level else float(below_level_1)
+
+
+def weighted_composite(weights_scores: list) -> Optional[float]:
+    """Σ(Wi × SMi) / ΣWi over the parts that have a score, rounded (DOMAIN §6.3).
+
+    Parts without a result in the round are left out of both sums, so an interim round
+    is scored on what has been reported.
+    """
+    scored = [(w, s) for w, s in weights_scores if s is not None]
+    total_weight = 0.0
+    total = 0.0
+    for weight, score in scored:
+        total += weight * score
+        total_weight += weight
+    if not scored or total_weight == 0:
+        return None
+    return excel_round(total / total_weight)
+
+
+# --- an agreement --------------------------------------------------------------------
+
+@dataclass
+class IndicatorScore:
+    id: str
+    weight: float
+    dimension: int
+    score: Optional[float]  # None when the round has no result for it (or not applicable)
+    weighted: Optional[float]
+    composite: Optional[float] = None  # weighted kind: the composite its criterion scores
+    part_scores: list = field(default_factory=list)  # weighted kind: SMi per part
+    is_group: bool = False
+    applicable: bool = True
+    granted: bool = False
+
+
+@dataclass
+class DepartmentScore:
+    department: str
+    round: int
+    total: float
+    dimensions: dict  # "1".."4" -> weighted-score total
+    indicators: list  # IndicatorScore for every indicator, parents before their children
+
+    def by_id(self) -> dict:
+        return {s.id: s for s in self.indicators}
+
+    def to_dict(self) -> dict:
+        return {
+            "department": self.department,
+            "round": self.round,
+            "total": self.total,
+            "dimensions": dict(self.dimensions),
+            "indicators": [
+                {"id": s.id, "score": s.score, "weighted": s.weighted} for s in self.indicators
+            ],
+        }
+
+
+def round_result(values: dict, round_: int):
+    """The result reported for a round (None when nothing was reported)."""
+    return values.get(round_)
+
+
+def score_leaf(indicator: Indicator, round_: int, below_level_1: float = 1) -> IndicatorScore:
+    common = dict(id=indicator.id, weight=indicator.weight, dimension=indicator.dimension)
+    if not indicator.applicable:
+        return IndicatorScore(score=None, weighted=None, applicable=False, **common)
+    if indicator.granted:
+        return IndicatorScore(score=5.0, weighted=weighted_score(indicator.weight, 5.0),
+                              granted=True, **common)
+    composite = None
+    part_scores: list = []
+    if indicator.kind == MILESTONE:
+        met = round_result(indicator.result, round_)
+        score = None if met is None else score_milestones(met, below_level_1)
+    elif indicator.kind == WEIGHTED:
+        for part in indicator.parts:
+            value = round_result(part.result, round_)
+            part_scores.append(None if value is None else score_threshold(
+                value, part.thresholds, part.direction, below_level_1, part.interpolate))
+        composite = weighted_composite([(p.weight, s) for p, s in zip(indicator.parts, part_scores)])
+        score = None if composite is None else score_threshold(
+            composite, indicator.composite_thresholds, "up", below_level_1, indicator.interpolate)
+    else:
+        value = round_result(indicator.result, round_)
+        score = None if value is None else score_threshold(
+            value, indicator.thresholds, indicator.direction, below_level_1, indicator.interpolate)
+    weighted = None if score is None else weighted_score(indicator.weight, score)
+    return IndicatorScore(score=score, weighted=weighted, composite=composite,
+                          part_scores=part_scores, **common)
+
+
+def weighted_score(weight: float, score: float) -> float:
+    """weight% × score / 100, rounded (DOMAIN §6.6)."""
+    return excel_round(weight * score / 100)
+
+
+def sum_rounded(values) -> float:
+    total = 0.0
+    for value in values:
+        total += value
+    return excel_round(total)
+
+
+def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out: list) -> IndicatorScore:
+    """Score an indicator and its descendants, appending each to `out` (parent first)."""
+    if indicator.kind != GROUP:
+        result = score_leaf(indicator, round_, below_level_1)
+        out.append(result)
+        return result
+    position = len(out)
+    out.append(None)  # the parent's place, filled once its children are scored
+    children = [score_indicator(c, round_, below_level_1, out) for c in indicator.children]
+    scored = [c for c in children if c.score is not None and c.weight]
+    if not indicator.applicable or not scored:
+        parent = IndicatorScore(indicator.id, indicator.weight, indicator.dimension, None, None,
+                                is_group=True, applicable=indicator.applicable)
+    else:
+        # DOMAIN §6.4: weighted = Σ children's weighted; score = Σ(w × s) / Σw
+        weighted = sum_rounded(c.weighted for c in scored)
+        total_weight = 0.0
+        total = 0.0
+        for child in scored:
+            total += child.weight * child.score
+            total_weight += child.weight
+        parent = IndicatorScore(indicator.id, indicator.weight, indicator.dimension,
+                                excel_round(total / total_weight), weighted, is_group=True)
+    out[position] = parent
+    return parent
+
+
+def score_agreement(agreement: Agreement, round_: int = 12) -> DepartmentScore:
+    """Score every indicator of an agreement for a round (6, 9 or 12) and total them."""
+    if round_ not in ROUNDS:
+        raise ValueError(f"round must be one of {ROUNDS}, not {round_!r}")
+    scores: list = []
+    for indicator in agreement.indicators:
+        score_indicator(indicator, round_, agreement.below_level_1, scores)
+    leaves = [s for s in scores if not s.is_group and s.weighted is not None]
+    dimensions = {
+        str(d): sum_rounded(s.weighted for s in leaves if s.dimension == d) for d in (1, 2, 3, 4)
+    }
+    total = sum_rounded(s.weighted for s in leaves)
+    return DepartmentScore(agreement.department, round_, total, dimensions, scores)

@@ -1,0 +1,43 @@
+"""Readable tables on the terminal (rich), Thai first."""
+from __future__ import annotations
+
+from .engine import DepartmentScore
+from .model import Agreement
+
+DIMENSION_NAMES = {
+    "1": "ประสิทธิผล (effectiveness)",
+    "2": "คุณภาพการให้บริการ (service quality)",
+    "3": "ประสิทธิภาพ (efficiency)",
+    "4": "การพัฒนาองค์การ (organisational development)",
+}
+
+
+def fmt(value) -> str:
+    return "–" if value is None else f"{value:.4f}"
+
+
+def print_score_table(agreement: Agreement, result: DepartmentScore, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    names = {i.id: i for i in agreement.walk()}
+    table = Table(title=f"{agreement.department} — ปีงบประมาณ พ.ศ. {agreement.fiscal_year}, "
+                        f"รอบ {result.round} เดือน (round {result.round})")
+    table.add_column("ตัวชี้วัด\nindicator")
+    table.add_column("ชื่อ\nname", max_width=48, overflow="ellipsis", no_wrap=True)
+    table.add_column("มิติ\ndim", justify="right")
+    table.add_column("น้ำหนัก\nweight", justify="right")
+    table.add_column("คะแนน\nscore", justify="right")
+    table.add_column("ถ่วงน้ำหนัก\nweighted", justify="right")
+    for s in result.indicators:
+        indicator = names[s.id]
+        depth = s.id.count(".")
+        note = " (ไม่ประเมิน n/a)" if not s.applicable else " (ได้โดยปริยาย granted)" if s.granted else ""
+        table.add_row("  " * depth + s.id, indicator.name + note, str(s.dimension),
+                      f"{s.weight:g}", fmt(s.score), fmt(s.weighted))
+    table.add_section()
+    for d, value in result.dimensions.items():
+        table.add_row("", f"รวมมิติที่ {d} {DIMENSION_NAMES[d]}", d, "", "", fmt(value))
+    table.add_row("", "[bold]คะแนนรวม (total, out of 5)[/bold]", "", "", "", f"[bold]{fmt(result.total)}[/bold]")
+    console.print(table)
