@@ -14,9 +14,14 @@ DECIMALS = 4  # every score, weighted score and total is kept to 4 decimals (DOM
 def excel_round(value: float, digits: int = DECIMALS) -> float:
     """ROUND(value, digits) as Excel computes it."""
     if value == 0 or value != value or value in (float("inf"), float("-inf")):
-        return value
+        return value + 0.0  # -0.0 is shown as 0, like every other zero
+    digits = int(digits)  # Excel truncates a fractional num_digits toward zero
     # '%.15g' is the 15-significant-digit form Excel shows and rounds; ROUND_HALF_UP in
     # decimal rounds half away from zero for negative numbers too.
     shown = Decimal("%.15g" % value)
+    if shown.as_tuple().exponent >= -digits:
+        # Nothing to round (e.g. ROUND(1E+20, 10)); quantize would need more than the
+        # decimal context's 28 digits and raise InvalidOperation.
+        return float(shown) + 0.0
     rounded = shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return float(rounded) + 0.0  # + 0.0 turns -0.0 into 0.0, as Excel shows it
