@@ -1,0 +1,1 @@
+"""Workbooks xlkpi writes: KPI Template, SAR Card, reports (openpyxl; imported on use)."""

@@ -1,0 +1,261 @@
+"""Where everything lives in the workbooks xlkpi writes: the one source of truth.
+
+The generator, the reader, the verifier, the audit and the xlwings code all ask this module
+(or the defined names it creates inside the workbook) where the result of indicator 1.1 in
+the 12-month round is; none of them hard-codes a cell.
+
+The SAR Card has one sheet per round.  Each indicator takes one row; a weighted indicator is
+followed by one row per part; group parents come before their children.  Columns:
+
+    A id  B name  C unit  D weight  E baseline  F..J criteria 1..5  K result  L score
+    M weighted  N explanation  O evidence  | hidden helpers: P sign  Q interpolate
+    R level reached  S next defined level  T weight×score  U weight-if-scored
+
+Milestone rows use F..J as the officer's "met / not met" inputs for levels 1..5, and K shows
+the level reached.  A weighted indicator's K is the composite of its parts' scores.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
+
+COVER_SHEET = "ปก"
+META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
+SAR_TITLE = "SAR Card"
+TEMPLATE_TITLE = "KPI Template"
+KIND_SAR = "sar"
+KIND_TEMPLATE = "template"
+
+HEADER_ROW = 5  # column headings
+FIRST_ROW = 6  # first indicator row
+BELOW_LEVEL_1_CELL = "D3"  # the score for a result short of level 1 (0 or 1), per round sheet
+
+MET = "ผ่าน"  # a milestone met
+NOT_MET = "ไม่ผ่าน"
+
+
+class Col:
+    ID = "A"
+    NAME = "B"
+    UNIT = "C"
+    WEIGHT = "D"
+    BASELINE = "E"
+    CRITERIA = ("F", "G", "H", "I", "J")
+    RESULT = "K"
+    SCORE = "L"
+    WEIGHTED = "M"
+    EXPLANATION = "N"
+    EVIDENCE = "O"
+    SIGN = "P"
+    INTERPOLATE = "Q"
+    LEVEL = "R"
+    NEXT_LEVEL = "S"
+    PRODUCT = "T"
+    SCORED_WEIGHT = "U"
+    HIDDEN = ("P", "Q", "R", "S", "T", "U")
+    LAST = "U"
+
+
+HEADINGS = {
+    Col.ID: ("ตัวชี้วัด", "KPI"),
+    Col.NAME: ("ชื่อตัวชี้วัด", "indicator"),
+    Col.UNIT: ("หน่วยวัด", "unit"),
+    Col.WEIGHT: ("น้ำหนัก (ร้อยละ)", "weight %"),
+    Col.BASELINE: ("ผลปีที่แล้ว", "last year"),
+    Col.CRITERIA[0]: ("เกณฑ์ 1", "level 1"),
+    Col.CRITERIA[1]: ("เกณฑ์ 2", "level 2"),
+    Col.CRITERIA[2]: ("เกณฑ์ 3", "level 3"),
+    Col.CRITERIA[3]: ("เกณฑ์ 4", "level 4"),
+    Col.CRITERIA[4]: ("เกณฑ์ 5", "level 5"),
+    Col.RESULT: ("ผลการดำเนินงาน", "result"),
+    Col.SCORE: ("ค่าคะแนนที่ได้", "score"),
+    Col.WEIGHTED: ("ค่าคะแนนถ่วงน้ำหนัก", "weighted score"),
+    Col.EXPLANATION: ("คำชี้แจง", "explanation"),
+    Col.EVIDENCE: ("หลักฐานอ้างอิง", "evidence"),
+    Col.SIGN: ("ทิศทาง", "sign"),
+    Col.INTERPOLATE: ("เทียบบัญญัติไตรยางศ์", "interpolate"),
+    Col.LEVEL: ("ระดับที่ถึง", "level"),
+    Col.NEXT_LEVEL: ("ระดับถัดไป", "next level"),
+    Col.PRODUCT: ("น้ำหนัก×คะแนน", "w×s"),
+    Col.SCORED_WEIGHT: ("น้ำหนักที่มีคะแนน", "scored w"),
+}
+
+DIMENSION_LABELS = {
+    1: ("มิติที่ 1 ด้านประสิทธิผล", "Dimension 1: effectiveness"),
+    2: ("มิติที่ 2 ด้านคุณภาพการให้บริการ", "Dimension 2: service quality"),
+    3: ("มิติที่ 3 ด้านประสิทธิภาพของการปฏิบัติราชการ", "Dimension 3: efficiency"),
+    4: ("มิติที่ 4 ด้านการพัฒนาองค์การ", "Dimension 4: organisational development"),
+}
+
+
+def round_sheet(round_: int) -> str:
+    return f"SAR {round_} เดือน"
+
+
+def quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def ref(sheet: str, cell: str) -> str:
+    """Sheet!A1 as people read it (findings, JSON)."""
+    return f"{sheet}!{cell}"
+
+
+# --- defined names ------------------------------------------------------------------
+# kpi_<id with . as _>[_p<n>]_r<round>_<field>; totals: total_r12, dim1_r12.
+
+def _slug(indicator_id: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "_", indicator_id)
+
+
+def name_for(indicator_id: str, round_: int, field_: str, part: Optional[int] = None) -> str:
+    part_text = f"_p{part}" if part is not None else ""
+    return f"kpi_{_slug(indicator_id)}{part_text}_r{round_}_{field_}"
+
+
+def total_name(round_: int) -> str:
+    return f"total_r{round_}"
+
+
+def dimension_name(dimension: int, round_: int) -> str:
+    return f"dim{dimension}_r{round_}"
+
+
+@dataclass
+class Row:
+    """One row of a round sheet."""
+
+    row: int
+    indicator: Indicator
+    depth: int
+    part: Optional[int] = None  # index into indicator.parts for a part row
+    children_rows: list = field(default_factory=list)  # group: its children's rows
+    part_rows: list = field(default_factory=list)  # weighted: its parts' rows
+
+    @property
+    def is_part(self) -> bool:
+        return self.part is not None
+
+    @property
+    def kind(self) -> str:
+        return "part" if self.is_part else self.indicator.kind
+
+    @property
+    def label(self) -> str:
+        return f"{self.indicator.id} ({self.part + 1})" if self.is_part else self.indicator.id
+
+    @property
+    def scored_leaf(self) -> bool:
+        """A row whose weighted score counts in the dimension and department totals."""
+        return not self.is_part and self.indicator.kind != GROUP
+
+    def cell(self, column: str) -> str:
+        return f"{column}{self.row}"
+
+
+@dataclass
+class SarLayout:
+    rows: list  # Row, in sheet order
+    dimension_rows: dict  # dimension -> row of its total
+    total_row: int
+    last_row: int
+
+    def indicator_row(self, indicator_id: str) -> Row:
+        return next(r for r in self.rows if not r.is_part and r.indicator.id == indicator_id)
+
+    def part_row(self, indicator_id: str, part: int) -> Row:
+        return next(r for r in self.rows if r.is_part and r.indicator.id == indicator_id and r.part == part)
+
+    def leaf_rows(self, dimension: Optional[int] = None) -> list:
+        return [r for r in self.rows if r.scored_leaf and (dimension is None or r.indicator.dimension == dimension)]
+
+    def input_cells(self, row: Row) -> list[str]:
+        return input_columns(row)
+
+
+def input_columns(row: Row) -> list[str]:
+    """Columns of a row an officer types into (every other cell is locked)."""
+    indicator = row.indicator
+    if not indicator.applicable or indicator.granted:
+        return []
+    if row.is_part:
+        return [Col.RESULT]
+    notes = [Col.EXPLANATION, Col.EVIDENCE]
+    return {
+        THRESHOLD: [Col.RESULT] + notes,
+        MILESTONE: list(Col.CRITERIA) + notes,
+        WEIGHTED: notes,
+        GROUP: [],
+    }[indicator.kind]
+
+
+def sar_layout(agreement: Agreement) -> SarLayout:
+    """Rows of every round sheet (the same in every round) for an agreement."""
+    rows: list[Row] = []
+    next_row = FIRST_ROW
+
+    def place(indicator: Indicator, depth: int) -> Row:
+        nonlocal next_row
+        row = Row(next_row, indicator, depth)
+        rows.append(row)
+        next_row += 1
+        if indicator.kind == WEIGHTED:
+            for index, _part in enumerate(indicator.parts):
+                part_row = Row(next_row, indicator, depth + 1, part=index)
+                rows.append(part_row)
+                row.part_rows.append(part_row.row)
+                next_row += 1
+        elif indicator.kind == GROUP:
+            for child in indicator.children:
+                row.children_rows.append(place(child, depth + 1).row)
+        return row
+
+    for top in agreement.indicators:
+        place(top, 0)
+    next_row += 1  # a blank line before the totals
+    dimension_rows = {}
+    for dimension in (1, 2, 3, 4):
+        dimension_rows[dimension] = next_row
+        next_row += 1
+    total_row = next_row
+    return SarLayout(rows, dimension_rows, total_row, total_row)
+
+
+# --- names of a row's cells -----------------------------------------------------------
+
+def row_names(row: Row, round_: int) -> dict:
+    """Defined name -> cell for one row's inputs and outputs in a round."""
+    ind = row.indicator
+    names = {}
+    if row.is_part:
+        names[name_for(ind.id, round_, "result", row.part)] = row.cell(Col.RESULT)
+        names[name_for(ind.id, round_, "score", row.part)] = row.cell(Col.SCORE)
+        return names
+    names[name_for(ind.id, round_, "weight")] = row.cell(Col.WEIGHT)
+    if ind.kind == MILESTONE:
+        for level, column in enumerate(Col.CRITERIA, start=1):
+            names[name_for(ind.id, round_, f"m{level}")] = row.cell(column)
+    if ind.kind != GROUP:
+        names[name_for(ind.id, round_, "result")] = row.cell(Col.RESULT)
+        names[name_for(ind.id, round_, "explanation")] = row.cell(Col.EXPLANATION)
+        names[name_for(ind.id, round_, "evidence")] = row.cell(Col.EVIDENCE)
+    names[name_for(ind.id, round_, "score")] = row.cell(Col.SCORE)
+    names[name_for(ind.id, round_, "weighted")] = row.cell(Col.WEIGHTED)
+    return names
+
+
+def layout_names(layout: SarLayout) -> dict:
+    """Every defined name of a SAR Card -> (sheet, cell)."""
+    names = {}
+    for round_ in ROUNDS:
+        sheet = round_sheet(round_)
+        for row in layout.rows:
+            for name, cell in row_names(row, round_).items():
+                names[name] = (sheet, cell)
+        for dimension, row in layout.dimension_rows.items():
+            names[dimension_name(dimension, round_)] = (sheet, f"{Col.WEIGHTED}{row}")
+        names[total_name(round_)] = (sheet, f"{Col.WEIGHTED}{layout.total_row}")
+    return names

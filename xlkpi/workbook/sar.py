@@ -1,0 +1,308 @@
+"""The SAR Card workbook: one sheet per round (6, 9, 12 months), every score a formula.
+
+An officer types results (or ticks milestones) into the pale-yellow cells and sees the score,
+the weighted score and the totals at once; everything else is locked.
+"""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from .. import agreement as agreement_io
+from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement
+from . import style
+from .layout import (
+    BELOW_LEVEL_1_CELL,
+    COVER_SHEET,
+    DIMENSION_LABELS,
+    FIRST_ROW,
+    HEADER_ROW,
+    HEADINGS,
+    KIND_SAR,
+    MET,
+    META_SHEET,
+    NOT_MET,
+    Col,
+    input_columns,
+    layout_names,
+    quoted,
+    round_sheet,
+    sar_layout,
+    total_name,
+    dimension_name,
+)
+from .sar_formulas import row_formulas, total
+
+DEPARTMENT_TYPE_TH = {
+    "in_mission_group": "ส่วนราชการในกลุ่มภารกิจ (in a mission group)",
+    "no_mission_group": "ส่วนราชการที่ไม่มีกลุ่มภารกิจ (no mission group)",
+    "under_minister": "ส่วนราชการขึ้นตรงต่อรัฐมนตรี (directly under the Minister)",
+}
+KIND_TH = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน", WEIGHTED: "ร้อยละเฉลี่ยถ่วงน้ำหนัก", GROUP: "กลุ่ม"}
+WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 9, "E": 10, "F": 8, "G": 8, "H": 8, "I": 8, "J": 8,
+          "K": 12, "L": 10, "M": 11, "N": 28, "O": 28}
+META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
+
+
+def agreement_without_results(agreement: Agreement) -> dict:
+    """The agreement as signed: the canonical dict with results and round texts removed."""
+    data = agreement_io.to_dict(agreement)
+
+    def strip(indicator: dict) -> None:
+        for key in ("result", "explanation", "evidence"):
+            indicator.pop(key, None)
+        for part in indicator.get("parts", []):
+            part.pop("result", None)
+        for child in indicator.get("children", []):
+            strip(child)
+
+    for indicator in data.get("indicators", []):
+        strip(indicator)
+    return data
+
+
+def write_meta(wb, agreement: Agreement, kind: str) -> None:
+    """A very hidden sheet with what the workbook was generated from."""
+    from .. import __version__
+
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws["A1"], ws["B1"] = "kind", kind
+    ws["A2"], ws["B2"] = "generator", f"xlkpi {__version__}"
+    ws["A3"], ws["B3"] = "format", 1
+    text = json.dumps(agreement_without_results(agreement), ensure_ascii=False, sort_keys=True)
+    ws["A4"] = "agreement"
+    for n, start in enumerate(range(0, len(text), META_CHUNK)):
+        style.put_text(ws.cell(row=4, column=2 + n), text[start:start + META_CHUNK])
+    style.protect(ws)
+
+
+def _value(x):
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+def _write_cover(wb, agreement: Agreement, title: str) -> None:
+    from openpyxl.styles import Protection
+
+    ws = wb.active
+    ws.title = COVER_SHEET
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 62
+    ws["A1"] = title
+    ws["A1"].font = style.font(bold=True, size=20)
+    rows = [
+        ("กระทรวง (ministry)", agreement.ministry),
+        ("ส่วนราชการ (department)", agreement.department),
+        ("ปีงบประมาณ พ.ศ. (fiscal year, B.E.)", agreement.fiscal_year),
+        ("ประเภทส่วนราชการ (department type)", DEPARTMENT_TYPE_TH.get(agreement.department_type, agreement.department_type)),
+        ("กลุ่มภารกิจ (mission group)", agreement.mission_group or "–"),
+        ("คะแนนเมื่อต่ำกว่าระดับ 1 (score below level 1)", agreement.below_level_1),
+        ("ฉบับ (version)", agreement.version or "–"),
+    ]
+    for n, (label, value) in enumerate(rows, start=3):
+        ws.cell(row=n, column=1, value=label).font = style.font(bold=True)
+        cell = ws.cell(row=n, column=2)
+        if isinstance(value, str):
+            style.put_text(cell, value)
+        else:
+            cell.value = value
+        cell.font = style.font()
+        cell.alignment = style.wrap()
+    return ws
+
+
+def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = wb.create_sheet(round_sheet(round_))
+    unlocked = Protection(locked=False)
+    border = style.thin_border()
+    ws["A1"] = f"รายงานผลการดำเนินงานตามคำรับรอง (SAR Card) รอบ {round_} เดือน — round {round_} months"
+    ws["A1"].font = style.font(bold=True, size=18)
+    style.put_text(ws["A2"], f"{agreement.department} · {agreement.ministry} · ปีงบประมาณ พ.ศ. {agreement.fiscal_year}")
+    ws["A2"].font = style.font(bold=True)
+    ws["A3"] = "คะแนนเมื่อผลต่ำกว่าเกณฑ์ระดับ 1 (score when short of level 1):"
+    ws["A3"].font = style.font(italic=True)
+    ws[BELOW_LEVEL_1_CELL] = agreement.below_level_1
+    ws[BELOW_LEVEL_1_CELL].font = style.font(bold=True)
+    ws["F3"] = "ช่องสีเหลือง = ช่องกรอกข้อมูล (yellow cells are for you to fill)"
+    ws["F3"].font = style.font(italic=True, color="7F6000")
+    for column, (th, en) in HEADINGS.items():
+        cell = ws[f"{column}{HEADER_ROW}"]
+        cell.value = f"{th}\n{en}"
+        cell.font = style.font(bold=True, size=12)
+        cell.fill = style.fill(style.HEADER_FILL)
+        cell.alignment = style.wrap("center", "center")
+        cell.border = border
+    ws.row_dimensions[HEADER_ROW].height = 40
+    for column, width in WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    for column in Col.HIDDEN:
+        ws.column_dimensions[column].hidden = True
+
+    numbers = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+                             allow_blank=True, showErrorMessage=True,
+                             errorTitle="ต้องเป็นตัวเลข (number)",
+                             error="กรุณากรอกผลเป็นตัวเลข — please type the result as a number")
+    milestones = DataValidation(type="list", formula1=f'"{MET},{NOT_MET}"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="ผ่าน / ไม่ผ่าน",
+                                error=f"เลือก {MET} หรือ {NOT_MET} — choose met or not met")
+    ws.add_data_validation(numbers)
+    ws.add_data_validation(milestones)
+    input_fill = style.fill(style.INPUT_FILL)
+
+    for row in layout.rows:
+        ind = row.indicator
+        r = row.row
+        part = ind.parts[row.part] if row.is_part else None
+        values = {
+            Col.ID: row.label,
+            Col.NAME: ("    " * row.depth) + (part.name if part else ind.name),
+            Col.UNIT: part.unit if part else ind.unit,
+            Col.WEIGHT: _value(part.weight if part else ind.weight),
+            Col.SIGN: -1 if (part.direction if part else ind.direction) == "down" else 1,
+            Col.INTERPOLATE: 1 if (part.interpolate if part else ind.interpolate) else 0,
+        }
+        if not part and ind.baseline:
+            values[Col.BASELINE] = _value(ind.baseline[max(ind.baseline)])
+        thresholds = (part.thresholds if part else
+                      ind.composite_thresholds if ind.kind == WEIGHTED else
+                      ind.thresholds if ind.kind == THRESHOLD else [])
+        for column, threshold in zip(Col.CRITERIA, thresholds):
+            values[column] = "–" if threshold is None else _value(threshold)
+        if not ind.applicable and not part:
+            values[Col.RESULT] = "ไม่ประเมิน (n/a)"
+            note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
+            values[Col.EXPLANATION] = note
+        elif ind.granted and not part:
+            values[Col.RESULT] = "ได้โดยปริยาย (granted)"
+            values[Col.EXPLANATION] = ind.granted_reason
+        # the officer's entries already in the agreement
+        if part is not None:
+            if round_ in part.result:
+                values[Col.RESULT] = _value(part.result[round_])
+        elif ind.applicable and not ind.granted:
+            if ind.kind == THRESHOLD and round_ in ind.result:
+                values[Col.RESULT] = _value(ind.result[round_])
+            if ind.kind == MILESTONE and round_ in ind.result:
+                for column, met in zip(Col.CRITERIA, ind.result[round_]):
+                    values[column] = MET if met else NOT_MET
+            if round_ in ind.explanation:
+                values[Col.EXPLANATION] = ind.explanation[round_]
+            if round_ in ind.evidence:
+                values[Col.EVIDENCE] = ind.evidence[round_]
+        values.update(row_formulas(row))
+
+        inputs = set(input_columns(row))
+        bold = not part and ind.kind == GROUP
+        for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
+                       Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN):
+            cell = ws[f"{column}{r}"]
+            value = values.get(column)
+            if isinstance(value, str) and not value.startswith("=") or column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME):
+                style.put_text(cell, value) if value is not None else None
+            elif value is not None:
+                cell.value = value
+            cell.font = style.font(bold=bold, size=13)
+            cell.border = border
+            if column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE):
+                cell.alignment = style.wrap()
+            if column in (Col.SCORE, Col.WEIGHTED):
+                cell.number_format = "0.0000"
+            if column in inputs:
+                cell.protection = unlocked
+                cell.fill = input_fill
+        if part is None and ind.kind == MILESTONE and ind.applicable and not ind.granted:
+            for column, text in zip(Col.CRITERIA, ind.milestones):
+                ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
+                milestones.add(f"{column}{r}")
+        if Col.RESULT in inputs:
+            numbers.add(f"{Col.RESULT}{r}")
+            if row.is_part or ind.kind == THRESHOLD:
+                ws[f"{Col.RESULT}{r}"].number_format = "General"
+
+    # totals: per dimension, then the department
+    for dimension, r in layout.dimension_rows.items():
+        th, en = DIMENSION_LABELS[dimension]
+        ws[f"{Col.NAME}{r}"] = f"รวม{th} ({en})"
+        ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows(dimension)))
+        ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows(dimension)])
+    r = layout.total_row
+    ws[f"{Col.NAME}{r}"] = "คะแนนรวมของส่วนราชการ (department total, out of 5)"
+    ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows()))
+    ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows()])
+    for r in (*layout.dimension_rows.values(), layout.total_row):
+        for column in (Col.NAME, Col.WEIGHT, Col.WEIGHTED):
+            cell = ws[f"{column}{r}"]
+            cell.font = style.font(bold=True, size=13 if r != layout.total_row else 14)
+            cell.fill = style.fill(style.TOTAL_FILL)
+            cell.border = border
+        ws[f"{Col.WEIGHTED}{r}"].number_format = "0.0000"
+
+    ws.freeze_panes = f"C{FIRST_ROW}"
+    style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.print_area = f"A1:{Col.EVIDENCE}{layout.total_row}"
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
+    """The SAR Card as an openpyxl Workbook."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    layout = sar_layout(agreement)
+    wb = Workbook()
+    cover = _write_cover(wb, agreement, "SAR Card — รายงานผลการปฏิบัติราชการตามคำรับรอง")
+    row = 11
+    cover.cell(row=row, column=1, value="สรุปคะแนน (summary)").font = style.font(bold=True, size=16)
+    for round_ in ROUNDS:
+        row += 1
+        cover.cell(row=row, column=1, value=f"คะแนนรวม รอบ {round_} เดือน (total, {round_} months)").font = style.font()
+        cell = cover.cell(row=row, column=2, value=f"={quoted(round_sheet(round_))}!{Col.WEIGHTED}{layout.total_row}")
+        cell.number_format = "0.0000"
+        cell.font = style.font(bold=True)
+        cell.alignment = style.wrap("left")
+    guide = [
+        "วิธีใช้ (how to use)",
+        "1. เลือกแผ่นงานของรอบที่รายงาน (6, 9 หรือ 12 เดือน) — open the sheet of the round you report.",
+        "2. กรอกผลการดำเนินงานในช่องสีเหลือง; ตัวชี้วัดแบบขั้นตอนให้เลือก ผ่าน/ไม่ผ่าน ทีละขั้น — type results in the yellow cells; for milestones choose met / not met per level.",
+        "3. คะแนนคำนวณอัตโนมัติด้วยสูตร — scores are computed by formulas as you type.",
+        "4. ช่องอื่นถูกล็อกไว้ตามคำรับรองที่ลงนาม — every other cell is locked to the signed agreement.",
+    ]
+    for n, text in enumerate(guide, start=row + 2):
+        cover.cell(row=n, column=1, value=text).font = style.font(bold=(n == row + 2))
+        cover.merge_cells(start_row=n, start_column=1, end_row=n, end_column=2)
+        cover.cell(row=n, column=1).alignment = style.wrap()
+        cover.row_dimensions[n].height = 40 if n > row + 2 else None
+    style.setup_a4(cover, landscape=False, fit_height=True)
+
+    for round_ in ROUNDS:
+        _write_round_sheet(wb, agreement, layout, round_)
+    for name, (sheet, cell) in layout_names(layout).items():
+        column = "".join(c for c in cell if c.isalpha())
+        number = cell[len(column):]
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${number}")
+    write_meta(wb, agreement, KIND_SAR)
+    style.default_font(wb)
+    for ws in wb.worksheets:
+        style.protect(ws, password)
+    wb.security = WorkbookProtection(workbookPassword=password, lockStructure=True)
+    return wb
+
+
+def save_workbook(wb, path) -> Path:
+    """Save through a temporary file renamed into place."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    agreement_io.write_atomic(path, buffer.getvalue())
+    return Path(path)
+
+
+def write_sar(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD) -> Path:
+    return save_workbook(build_sar(agreement, password), path)

@@ -1,0 +1,89 @@
+"""The look every workbook xlkpi writes shares: Thai font, A4 printing, input cells.
+
+TH Sarabun New is the Thai government's standard font; where it is not installed (Linux),
+fontconfig maps it to its metric-compatible clone Laksaman from fonts-thai-tlwg.
+"""
+from __future__ import annotations
+
+FONT_NAME = "TH Sarabun New"
+FONT_SIZE = 14
+INPUT_FILL = "FFF2CC"  # pale yellow: cells an officer types into
+HEADER_FILL = "D9E1F2"  # pale blue: column headings
+TOTAL_FILL = "E2EFDA"  # pale green: totals
+PROBLEM_FILL = "F8CBAD"  # salmon: cells an audit marks
+DEFAULT_PASSWORD = "xlkpi"  # documented default; a ministry sets its own (--password)
+
+
+def font(bold: bool = False, size: int = FONT_SIZE, color: str | None = None, italic: bool = False,
+         underline: str | None = None):
+    from openpyxl.styles import Font
+
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color, underline=underline)
+
+
+def fill(color: str):
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", start_color=color, end_color=color)
+
+
+def thin_border():
+    from openpyxl.styles import Border, Side
+
+    side = Side(style="thin", color="808080")
+    return Border(left=side, right=side, top=side, bottom=side)
+
+
+def wrap(horizontal: str = "left", vertical: str = "top"):
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, horizontal=horizontal, vertical=vertical)
+
+
+def setup_a4(ws, landscape: bool = False, title_rows: str | None = None, fit_height: bool = False) -> None:
+    """Print on A4, fitted to the page width (and height when asked), with margins in inches."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if fit_height else 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def default_font(wb) -> None:
+    """Make TH Sarabun New the workbook's default (Normal style) font."""
+    from openpyxl.styles import Font
+
+    wb._fonts[0] = Font(name=FONT_NAME, size=FONT_SIZE)  # index 0 is the Normal style's font
+    for style in wb._named_styles:
+        if style.name == "Normal":
+            style.font = Font(name=FONT_NAME, size=FONT_SIZE)
+
+
+def protect(ws, password: str = DEFAULT_PASSWORD) -> None:
+    """Sheet protection on; officers may still select, format nothing, insert nothing."""
+    ws.protection.sheet = True
+    ws.protection.password = password
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def put_text(cell, value) -> None:
+    """Write text that stays text: never run as a formula, whatever its first character.
+
+    openpyxl turns a string starting with "=" into a formula; Excel and LibreOffice would
+    run "+", "-" and "@" ones when an officer edits the cell.  The string type plus
+    Excel's quote prefix (the leading apostrophe officers type) keeps it inert.
+    """
+    text = "" if value is None else str(value)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
