@@ -134,6 +134,11 @@ class Row:
     part: Optional[int] = None  # index into indicator.parts for a part row
     children_rows: list = field(default_factory=list)  # group: its children's rows
     part_rows: list = field(default_factory=list)  # weighted: its parts' rows
+    within_applicable: bool = True  # False under a not-applicable group (DOMAIN §6.5)
+
+    @property
+    def applicable(self) -> bool:
+        return self.within_applicable and self.indicator.applicable
 
     @property
     def is_part(self) -> bool:
@@ -179,7 +184,7 @@ class SarLayout:
 def input_columns(row: Row) -> list[str]:
     """Columns of a row an officer types into (every other cell is locked)."""
     indicator = row.indicator
-    if not indicator.applicable or indicator.granted:
+    if not row.applicable or indicator.granted:
         return []
     if row.is_part:
         return [Col.RESULT]
@@ -197,20 +202,21 @@ def sar_layout(agreement: Agreement) -> SarLayout:
     rows: list[Row] = []
     next_row = FIRST_ROW
 
-    def place(indicator: Indicator, depth: int) -> Row:
+    def place(indicator: Indicator, depth: int, within_applicable: bool = True) -> Row:
         nonlocal next_row
-        row = Row(next_row, indicator, depth)
+        row = Row(next_row, indicator, depth, within_applicable=within_applicable)
         rows.append(row)
         next_row += 1
         if indicator.kind == WEIGHTED:
             for index, _part in enumerate(indicator.parts):
-                part_row = Row(next_row, indicator, depth + 1, part=index)
+                part_row = Row(next_row, indicator, depth + 1, part=index,
+                               within_applicable=within_applicable)
                 rows.append(part_row)
                 row.part_rows.append(part_row.row)
                 next_row += 1
         elif indicator.kind == GROUP:
             for child in indicator.children:
-                row.children_rows.append(place(child, depth + 1).row)
+                row.children_rows.append(place(child, depth + 1, row.applicable).row)
         return row
 
     for top in agreement.indicators:
@@ -259,3 +265,58 @@ def layout_names(layout: SarLayout) -> dict:
             names[dimension_name(dimension, round_)] = (sheet, f"{Col.WEIGHTED}{row}")
         names[total_name(round_)] = (sheet, f"{Col.WEIGHTED}{layout.total_row}")
     return names
+
+
+# --- KPI Template: one sheet (one A4 page) per indicator ------------------------------
+
+#: (field, Thai label, English label, an officer fills it in).  Row = TEMPLATE_FIRST_ROW + index.
+TEMPLATE_FIELDS = [
+    ("id", "ตัวชี้วัดที่", "indicator", False),
+    ("name", "ชื่อตัวชี้วัด", "name", False),
+    ("dimension", "มิติ", "dimension", False),
+    ("weight", "น้ำหนัก (ร้อยละ)", "weight %", False),
+    ("unit", "หน่วยวัด", "unit", False),
+    ("kind", "ลักษณะตัวชี้วัด", "kind", False),
+    ("direction", "ทิศทาง", "direction", False),
+    ("definition", "คำอธิบาย", "definition", True),
+    ("formula", "สูตรการคำนวณ", "calculation formula", True),
+    ("data_source", "แหล่งข้อมูล/วิธีการจัดเก็บข้อมูล", "data source and collection", True),
+    ("owner.name", "ผู้กำกับดูแลตัวชี้วัด", "indicator owner", True),
+    ("owner.phone", "โทรศัพท์ (ผู้กำกับดูแล)", "owner's phone", True),
+    ("collector.name", "ผู้จัดเก็บข้อมูล", "data collector", True),
+    ("collector.phone", "โทรศัพท์ (ผู้จัดเก็บข้อมูล)", "collector's phone", True),
+    ("rationale", "เหตุผล", "rationale", True),
+    ("conditions", "เงื่อนไข", "conditions", True),
+    ("evaluation", "แนวทางการประเมินผล", "evaluation approach", True),
+    ("evidence_expected", "เอกสาร/หลักฐานประกอบการประเมิน", "evidence expected", True),
+]
+TEMPLATE_FIRST_ROW = 4
+TEMPLATE_VALUE_COL = "B"  # values sit in B (merged B:G)
+BASELINE_ROW = TEMPLATE_FIRST_ROW + len(TEMPLATE_FIELDS) + 1  # label row; years in B.., values below
+CRITERIA_ROW = BASELINE_ROW + 3  # heading "เกณฑ์การให้คะแนน"; level numbers below; rows of criteria after
+BASELINE_COLUMNS = ("B", "C", "D", "E", "F")
+TEMPLATE_CRITERIA_COLUMNS = ("B", "C", "D", "E", "F")  # levels 1..5
+PART_WEIGHT_COL = "G"
+#: Fields an audit requires to be filled (DOMAIN §9: "a required field blank").
+REQUIRED_TEMPLATE_FIELDS = ("name", "unit", "definition", "formula", "data_source", "owner.name",
+                            "owner.phone", "collector.name", "collector.phone", "evaluation")
+
+
+def template_sheet(indicator_id: str) -> str:
+    return f"KPI {indicator_id}"[:31]
+
+
+def template_field_cell(field_: str) -> str:
+    index = [f[0] for f in TEMPLATE_FIELDS].index(field_)
+    return f"{TEMPLATE_VALUE_COL}{TEMPLATE_FIRST_ROW + index}"
+
+
+def template_name(indicator_id: str, field_: str) -> str:
+    return f"tpl_{_slug(indicator_id)}_{field_.replace('.', '_')}"
+
+
+def criteria_rows(indicator: Indicator) -> int:
+    """How many rows the criteria table of an indicator takes below its level numbers."""
+    if indicator.kind == WEIGHTED:
+        return len(indicator.parts) + 1  # the parts, then the composite's criterion
+    return 1

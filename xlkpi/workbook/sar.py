@@ -175,7 +175,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                       ind.thresholds if ind.kind == THRESHOLD else [])
         for column, threshold in zip(Col.CRITERIA, thresholds):
             values[column] = "–" if threshold is None else _value(threshold)
-        if not ind.applicable and not part:
+        if not row.applicable and not part:
             values[Col.RESULT] = "ไม่ประเมิน (n/a)"
             note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
             values[Col.EXPLANATION] = note
@@ -186,7 +186,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
         if part is not None:
             if round_ in part.result:
                 values[Col.RESULT] = _value(part.result[round_])
-        elif ind.applicable and not ind.granted:
+        elif row.applicable and not ind.granted:
             if ind.kind == THRESHOLD and round_ in ind.result:
                 values[Col.RESULT] = _value(ind.result[round_])
             if ind.kind == MILESTONE and round_ in ind.result:
@@ -217,7 +217,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
             if column in inputs:
                 cell.protection = unlocked
                 cell.fill = input_fill
-        if part is None and ind.kind == MILESTONE and ind.applicable and not ind.granted:
+        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted:
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
                 milestones.add(f"{column}{r}")

@@ -92,7 +92,7 @@ def row_formulas(row: Row) -> dict:
     """Column -> formula for every computed cell of a row (the same in every round)."""
     ind = row.indicator
     r = row.row
-    if not ind.applicable:
+    if not row.applicable:
         return {}
     helpers = {Col.PRODUCT: product(r), Col.SCORED_WEIGHT: scored_weight(r)}
     if ind.granted and not row.is_part:

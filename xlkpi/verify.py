@@ -1,0 +1,85 @@
+"""`xlkpi verify`: recompute a SAR Card's formulas without Excel and compare with the engine.
+
+The workbook is read back (its results are the officer's inputs), scored by the Python
+engine, and recalculated by the `formulas` package with Excel's semantics installed; every
+score, weighted score and total must agree to 4 decimals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine import score_agreement
+from .findings import Finding, error
+from .model import ROUNDS
+from .workbook.layout import KIND_SAR, dimension_name, layout_names, name_for, sar_layout, total_name
+
+
+@dataclass
+class Comparison:
+    name: str  # defined name, e.g. kpi_1_1_r12_score
+    sheet: str
+    cell: str
+    engine: object
+    workbook: object
+
+    @property
+    def agrees(self) -> bool:
+        return same_value(self.engine, self.workbook)
+
+
+def same_value(engine, workbook) -> bool:
+    if engine is None:
+        return workbook in (None, "")
+    if isinstance(workbook, bool) or not isinstance(workbook, (int, float)):
+        return False
+    return round(abs(float(workbook) - engine), 9) < 0.00005 and f"{engine:.4f}" == f"{float(workbook):.4f}"
+
+
+def expected_values(agreement) -> dict:
+    """Defined name -> the engine's value for every score, weighted score and total."""
+    expected = {}
+    for round_ in ROUNDS:
+        result = score_agreement(agreement, round_)
+        for s in result.indicators:
+            expected[name_for(s.id, round_, "score")] = s.score
+            expected[name_for(s.id, round_, "weighted")] = s.weighted
+        for d, value in result.dimensions.items():
+            expected[dimension_name(int(d), round_)] = value
+        expected[total_name(round_)] = result.total
+    return expected
+
+
+def compare(agreement, values: dict) -> list[Comparison]:
+    """Engine vs a workbook's values ((sheet, cell) -> value) at every output cell."""
+    names = layout_names(sar_layout(agreement))
+    out = []
+    for name, engine_value in expected_values(agreement).items():
+        sheet, cell = names[name]
+        out.append(Comparison(name, sheet, cell, engine_value, values.get((sheet, cell))))
+    return out
+
+
+def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
+    """Recalculate a SAR Card with `formulas` and compare every output with the engine."""
+    from .recalc import formulas_values
+    from .workbook.readback import open_workbook, agreement_from_workbook
+
+    wb, findings = open_workbook(path)
+    if wb is None:
+        return [], findings
+    agreement, more, kind = agreement_from_workbook(wb, str(path))
+    findings += more
+    if agreement is None:
+        return [], findings
+    if kind != KIND_SAR:
+        return [], findings + [error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
+                                     file=str(path))]
+    comparisons = compare(agreement, formulas_values(Path(path)))
+    for c in comparisons:
+        if not c.agrees:
+            findings.append(error(
+                "VERIFY-DIFF", f"สูตรได้ {c.workbook!r} แต่เครื่องคำนวณได้ {c.engine!r} ({c.name})",
+                f"the formulas give {c.workbook!r}, the engine {c.engine!r} ({c.name})",
+                file=str(path), sheet=c.sheet, cell=c.cell))
+    return comparisons, findings
