@@ -6,7 +6,7 @@ LibreOffice and the `formulas` package agree to the last bit before rounding.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from .model import (
@@ -187,6 +187,11 @@ def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out
     position = len(out)
     out.append(None)  # the parent's place, filled once its children are scored
     children = [score_indicator(c, round_, below_level_1, out) for c in indicator.children]
+    if not indicator.applicable:
+        # a not-applicable group takes its sub-indicators with it (DOMAIN §6.5): its weight
+        # has moved, so nothing under it may reach the totals
+        for n in range(position + 1, len(out)):
+            out[n] = replace(out[n], score=None, weighted=None, applicable=False)
     scored = [c for c in children if c.score is not None and c.weight]
     if not indicator.applicable or not scored:
         parent = IndicatorScore(indicator.id, indicator.weight, indicator.dimension, None, None,
