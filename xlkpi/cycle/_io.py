@@ -1,0 +1,49 @@
+"""Saving what the cycle writes: a temp file beside the target, then renamed into place."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def save_workbook(wb, path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix or ".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        wb.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def save_yaml(data, path) -> Path:
+    import yaml
+
+    from ..agreement import write_atomic
+
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    write_atomic(path, text.encode("utf-8"))
+    return Path(path)
+
+
+def heading_row(ws, row: int, heads, widths=None) -> None:
+    """Bold column headings on the pale-blue fill, Thai first with English beside."""
+    from ..workbook.style import HEADER_FILL, fill, font, put_text, thin_border, wrap
+
+    for col, head in enumerate(heads, start=1):
+        cell = ws.cell(row=row, column=col)
+        put_text(cell, head)
+        cell.font = font(bold=True)
+        cell.fill = fill(HEADER_FILL)
+        cell.border = thin_border()
+        cell.alignment = wrap("center", "center")
+    if widths:
+        from openpyxl.utils import get_column_letter
+
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
