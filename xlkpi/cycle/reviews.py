@@ -1,0 +1,236 @@
+"""Review requests (คำขอทบทวนผลการประเมิน, DOMAIN §3 step 8).
+
+A department asks the negotiation committee to revisit one indicator's result or score
+for a round (normally 12 months), with its reason.  The committee approves (giving the
+result or score it decided; if it gives neither, what was requested stands) or rejects.
+Round-1 scores are the engine's scores of the baseline agreement; final scores are the same
+with the approved reviews applied: a decided result replaces the reported result and is
+re-scored; a decided score replaces the indicator's score.  Group and total scores are
+recomputed by DOMAIN §6.4 and §6.6.
+
+Review file `reviews/<dept>-<n>.yaml`::
+
+    department: ddc
+    number: 1
+    indicator: "5.1"
+    round: 12
+    reason: ...
+    requested_result: 88
+    requested_score: null
+    submitted_on: "2552-12-20"
+    decision: approved          # pending | approved | rejected
+    decided_on: "2553-01-15"
+    decided_result: 88
+    decided_score: null
+    note: ...
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Optional
+
+from ..engine import DepartmentScore, score_agreement, sum_rounded, weighted_score
+from ..findings import Finding, error
+from ..model import MILESTONE, THRESHOLD, Agreement
+from ..rounding import excel_round
+from .changes import APPROVED, DECISIONS, PENDING, REJECTED
+
+
+@dataclass
+class ReviewRequest:
+    department: str
+    number: int
+    indicator: str
+    reason: str = ""
+    round: int = 12
+    requested_result: Optional[float] = None
+    requested_score: Optional[float] = None
+    submitted_on: str = ""
+    decision: str = PENDING
+    decided_on: str = ""
+    decided_result: Optional[float] = None
+    decided_score: Optional[float] = None
+    note: str = ""
+    path: Optional[Path] = None
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("department", "number", "indicator", "round", "reason",
+                                               "requested_result", "requested_score", "submitted_on",
+                                               "decision", "decided_on", "decided_result", "decided_score",
+                                               "note")}
+
+    @property
+    def effective(self) -> tuple[Optional[float], Optional[float]]:
+        """(result, score) an approved review applies."""
+        if self.decision != APPROVED:
+            return None, None
+        if self.decided_result is None and self.decided_score is None:
+            return self.requested_result, self.requested_score
+        return self.decided_result, self.decided_score
+
+
+def _number(value: Any, path: str, findings: list, source: str) -> Optional[float]:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        findings.append(error("REV-NUMBER", f"ต้องเป็นตัวเลข ไม่ใช่ {value!r}", f"must be a number, not {value!r}",
+                              file=source, cell=path))
+        return None
+
+
+def review_from_dict(data: Any, source: str) -> tuple[Optional[ReviewRequest], list[Finding]]:
+    if not isinstance(data, dict) or not data.get("department") or not data.get("indicator"):
+        return None, [error("REV-FORMAT", "คำขอทบทวนต้องมี department และ indicator",
+                            "a review request needs a department and an indicator", file=source)]
+    findings: list[Finding] = []
+    decision = data.get("decision") or PENDING
+    if decision not in DECISIONS:
+        findings.append(error("REV-DECISION", f"ผลการพิจารณาต้องเป็น {' | '.join(DECISIONS)} ไม่ใช่ {decision!r}",
+                              f"the decision must be one of {', '.join(DECISIONS)}, not {decision!r}",
+                              file=source, cell="decision"))
+        decision = PENDING
+    round_ = data.get("round", 12)
+    if round_ not in (6, 9, 12):
+        findings.append(error("REV-ROUND", f"รอบต้องเป็น 6, 9 หรือ 12 ไม่ใช่ {round_!r}",
+                              f"the round must be 6, 9 or 12, not {round_!r}", file=source, cell="round"))
+        round_ = 12
+    score = _number(data.get("decided_score"), "decided_score", findings, source)
+    if score is not None and not 0 <= score <= 5:
+        findings.append(error("REV-SCORE", "คะแนนต้องอยู่ระหว่าง 0 ถึง 5", "a score must be between 0 and 5",
+                              file=source, cell="decided_score"))
+    review = ReviewRequest(
+        str(data["department"]), int(data.get("number") or 0), str(data["indicator"]),
+        str(data.get("reason") or ""), round_,
+        _number(data.get("requested_result"), "requested_result", findings, source),
+        _number(data.get("requested_score"), "requested_score", findings, source),
+        str(data.get("submitted_on") or ""), decision, str(data.get("decided_on") or ""),
+        _number(data.get("decided_result"), "decided_result", findings, source), score,
+        str(data.get("note") or ""), Path(source))
+    return review, findings
+
+
+def load_review(path) -> tuple[Optional[ReviewRequest], list[Finding]]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except Exception as exc:
+        return None, [error("REV-READ", f"อ่านคำขอไม่ได้: {exc}", f"cannot read the request: {exc}", file=str(path))]
+    return review_from_dict(data, str(path))
+
+
+def load_reviews(folder, department: Optional[str] = None) -> tuple[list[ReviewRequest], list[Finding]]:
+    reviews, findings = [], []
+    for path in sorted((Path(folder) / "reviews").glob("*.yaml")):
+        review, more = load_review(path)
+        findings += more
+        if review and (department is None or review.department == department):
+            reviews.append(review)
+    reviews.sort(key=lambda r: (r.department, r.number))
+    return reviews, findings
+
+
+def save_review(review: ReviewRequest, path=None) -> Path:
+    from ._io import save_yaml
+
+    path = Path(path or review.path)
+    save_yaml(review.to_dict(), path)
+    review.path = path
+    return path
+
+
+def new_review(folder, department: str, indicator: str, reason: str, round_: int = 12,
+               requested_result: Optional[float] = None, requested_score: Optional[float] = None,
+               submitted_on: str = "") -> ReviewRequest:
+    existing, _ = load_reviews(folder, department)
+    number = max((r.number for r in existing), default=0) + 1
+    review = ReviewRequest(department, number, indicator, reason, round_, requested_result, requested_score,
+                           submitted_on)
+    save_review(review, Path(folder) / "reviews" / f"{department}-{number}.yaml")
+    return review
+
+
+def decide_review(review: ReviewRequest, approved: bool, decided_on: str, note: str = "",
+                  decided_result: Optional[float] = None, decided_score: Optional[float] = None) -> ReviewRequest:
+    review.decision = APPROVED if approved else REJECTED
+    review.decided_on = decided_on
+    review.note = note
+    review.decided_result = decided_result if approved else None
+    review.decided_score = decided_score if approved else None
+    return review
+
+
+def review_findings(agreement: Agreement, reviews) -> list[Finding]:
+    """Approved reviews that cannot be applied: unknown indicator, a result for a kind that has none."""
+    findings = []
+    for review in reviews:
+        result, score = review.effective
+        indicator = agreement.find(review.indicator)
+        where = dict(file=str(review.path or ""), indicator=review.indicator)
+        if review.decision != APPROVED:
+            continue
+        if indicator is None:
+            findings.append(error("REV-INDICATOR", f"ไม่พบตัวชี้วัด {review.indicator} ในคำรับรอง",
+                                  f"indicator {review.indicator} is not in the agreement", **where))
+        elif result is not None and indicator.kind != THRESHOLD and score is None:
+            findings.append(error("REV-RESULT-KIND", "ตัวชี้วัดนี้ทบทวนได้ด้วยคะแนนเท่านั้น (decided_score)",
+                                  "this indicator's review must give a score (decided_score), not a result",
+                                  **where))
+    return findings
+
+
+def apply_reviews(agreement: Agreement, reviews, round_: int = 12) -> DepartmentScore:
+    """The department's scores for the round with the approved reviews applied."""
+    revised = copy.deepcopy(agreement)
+    overrides: dict = {}
+    for review in reviews:
+        if review.round != round_ or review.decision != APPROVED:
+            continue
+        indicator = revised.find(review.indicator)
+        if indicator is None:
+            continue
+        result, score = review.effective
+        if score is not None:
+            overrides[review.indicator] = excel_round(score)
+        elif result is not None and indicator.kind == THRESHOLD:
+            indicator.result[round_] = result
+        elif result is not None and indicator.kind == MILESTONE:
+            level = int(result)
+            indicator.result[round_] = [i < level for i in range(5)]
+    scored = score_agreement(revised, round_)
+    return override_scores(revised, scored, overrides) if overrides else scored
+
+
+def override_scores(agreement: Agreement, scored: DepartmentScore, overrides: dict) -> DepartmentScore:
+    """Replace leaf scores and recompute weighted scores, groups and totals (DOMAIN §6.4, §6.6)."""
+    by_id = {s.id: replace(s) for s in scored.indicators}
+
+    def visit(indicator):
+        s = by_id[indicator.id]
+        if not indicator.is_group:
+            if indicator.id in overrides and s.applicable:
+                s.score = overrides[indicator.id]
+                s.weighted = weighted_score(s.weight, s.score)
+            return s
+        children = [visit(c) for c in indicator.children]
+        done = [c for c in children if c.score is not None and c.weight]
+        if done and s.applicable:
+            s.weighted = sum_rounded(c.weighted for c in done)
+            total = weight = 0.0
+            for c in done:
+                total += c.weight * c.score
+                weight += c.weight
+            s.score = excel_round(total / weight)
+        return s
+
+    for indicator in agreement.indicators:
+        visit(indicator)
+    ordered = [by_id[s.id] for s in scored.indicators]
+    leaves = [s for s in ordered if not s.is_group and s.weighted is not None]
+    dimensions = {str(d): sum_rounded(s.weighted for s in leaves if s.dimension == d) for d in (1, 2, 3, 4)}
+    return DepartmentScore(scored.department, scored.round, sum_rounded(s.weighted for s in leaves),
+                           dimensions, ordered)
