@@ -587,3 +587,32 @@ def test_cli_framework_list(tmp_path):
     assert result.exit_code == 0
     assert {line.split("\t")[0] for line in result.output.splitlines()} >= {
         "fy2552-pilot-ministry", "fy2553-indicator-15", "fy2552-pilot-with-pmqa-2553"}
+
+
+def test_undeclared_plan_kpis_are_read_from_the_weights():
+    # 0.4 + 0.4 are the two heaviest → recommended; 0.1 + 0.1 → custom (≤ 0.2): valid, but the
+    # custom ones get a warning asking to confirm they are quantitative outcomes
+    data = sample()
+    child(child(child(top(data, "15"), "15.1"), "15.1.2"), "15.1.2.2").update(
+        weighted("15.1.2.2", 1, 0.4, 0.1, 0.4, 0.1, category=3))
+    del data["pmqa"]["plan_kpis"]
+    findings = check(data)
+    assert codes(findings) == set()
+    assert [f.cell for f in findings] == ["pmqa.plan_kpis.15.1.2.2[1]", "pmqa.plan_kpis.15.1.2.2[3]"]
+    # 0.6 + 0.4 cannot be 2 recommended at 0.5 each
+    child(child(child(top(data, "15"), "15.1"), "15.1.2"), "15.1.2.1").update(
+        weighted("15.1.2.1", 1, 0.6, 0.4, category=1))
+    assert "FW-PMQA-KPI" in codes(check(data))
+
+
+def test_undeclared_rm_codes_are_read_from_part_names():
+    data = sample()
+    del data["pmqa"]["rm"]
+    rm = top(data, "15")["children"][1]
+    for part, code in zip(rm["parts"], ["RM 2", "RM 4.1", "RM 4.2", "RM 4.3", "RM 5", "RM 6"]):
+        part["name"] = f"{code} : ตัวชี้วัด"
+    assert check(data) == []
+    rm["parts"][0]["name"] = "RM 1 : ตัวชี้วัด"  # category 1 was done in FY2553
+    assert codes(check(data)) == {"FW-PMQA-KPI"}
+    rm["parts"][0]["name"] = "ตัวชี้วัดที่ไม่มีรหัส"
+    assert codes(check(data)) == {"FW-PMQA-KPI"}

@@ -871,6 +871,11 @@ def _check_plan_kpis(agreement: Agreement, indicator: Indicator, rules: dict) ->
             f"indicator {indicator.id} has {len(parts)} outcome KPIs; at most {limits.get('max_kpis', 4)}",
             cell=f"{path}.parts")
     declared = ((agreement.pmqa or {}).get("plan_kpis") or {}).get(indicator.id)
+    if declared is None:
+        # undeclared: in every valid plan the recommended KPIs (0.5 or 0.4) are the two heaviest
+        # and custom ones (≤ 0.2 together) the rest, so read the types from the weights
+        heaviest = sorted(range(len(parts)), key=lambda n: -parts[n].weight)[:int(mixed.get("recommended", 2))]
+        declared = ["recommended" if n in heaviest else "custom" for n in range(len(parts))]
     if not isinstance(declared, list) or len(declared) != len(parts):
         bad(f"ต้องระบุใน pmqa.plan_kpis.{indicator.id} ว่าตัวชี้วัดผลลัพธ์แต่ละตัว ({len(parts)} ตัว ตามลำดับ) "
             "เป็น recommended หรือ custom",
@@ -922,6 +927,9 @@ def _check_plan_kpis(agreement: Agreement, indicator: Indicator, rules: dict) ->
     return findings
 
 
+_RM_NAME = re.compile(r"\s*RM\s*(\d(?:\.\d)?)\b", re.IGNORECASE)
+
+
 def _check_rm_kpis(agreement: Agreement, indicator: Indicator, rules: dict) -> list:
     """15.2: one RM KPI per category not done in FY2553; category 4 takes RM 4.1–4.3."""
     table = rules.get("rm") or {}
@@ -936,11 +944,15 @@ def _check_rm_kpis(agreement: Agreement, indicator: Indicator, rules: dict) -> l
             f"indicator {indicator.id} must be a weighted average of RM KPIs (parts)", cell=f"{path}.parts")
         return findings
     chosen = (agreement.pmqa or {}).get("rm")
+    if chosen is None:
+        # undeclared: read the code from the part's name, as the seed writes it ("RM 4.1 : …")
+        named = [_RM_NAME.match(p.name or "") for p in indicator.parts]
+        chosen = [f"RM{m.group(1)}" for m in named if m] if all(named) else None
     if not isinstance(chosen, list) or len(chosen) != len(indicator.parts):
-        bad(f"ต้องระบุใน pmqa.rm ว่าองค์ประกอบแต่ละตัวของ {indicator.id} ({len(indicator.parts)} ตัว ตามลำดับ) "
-            "คือ RM ใด เช่น [RM1, RM2, ...]",
-            f"pmqa.rm must name the RM KPI of each of the {len(indicator.parts)} parts of {indicator.id}, "
-            "in order, e.g. [RM1, RM2, ...]")
+        bad(f"ต้องระบุใน pmqa.rm (หรือขึ้นต้นชื่อองค์ประกอบด้วย \"RM 1 :\") ว่าองค์ประกอบแต่ละตัวของ "
+            f"{indicator.id} ({len(indicator.parts)} ตัว ตามลำดับ) คือ RM ใด เช่น [RM1, RM2, ...]",
+            f"pmqa.rm (or a part name starting \"RM 1 :\") must name the RM KPI of each of the "
+            f"{len(indicator.parts)} parts of {indicator.id}, in order, e.g. [RM1, RM2, ...]")
         return findings
     chosen = [str(c).replace(" ", "").upper() for c in chosen]
     unknown = [c for c in chosen if c not in table]
