@@ -37,12 +37,20 @@ class _Reader:
     def __init__(self, source: str):
         self.source = source
         self.findings: list[Finding] = []
+        self.ids: dict = {}  # indicator id -> field path where it first appeared
 
     def bad(self, path: str, th: str, en: str, code: str = "AGR-FIELD") -> None:
         self.findings.append(error(code, th, en, file=self.source, cell=path))
 
     def warn(self, path: str, th: str, en: str, code: str) -> None:
         self.findings.append(warning(code, th, en, file=self.source, cell=path))
+
+    def unknown_fields(self, data: dict, record, path: str) -> None:
+        known = {f.name for f in fields(record)}
+        for key in data:
+            if key not in known:
+                self.warn(f"{path}.{key}" if path else str(key), f"ไม่รู้จักช่อง {key!r} จึงไม่ได้ใช้",
+                          f"unknown field {key!r} is ignored", "AGR-UNKNOWN-FIELD")
 
     # -- scalars -------------------------------------------------------------------
     def number(self, value: Any, path: str, allow_none: bool = False) -> Optional[float]:
@@ -150,6 +158,19 @@ class _Reader:
             return {}
         return {int(k): self.text(v, f"{path}.{k}") for k, v in value.items() if str(k).isdigit()}
 
+    def baseline(self, value: Any, path: str) -> dict:
+        if not value:
+            return {}
+        if not isinstance(value, dict):
+            self.bad(path, "ต้องระบุเป็นปี พ.ศ. เช่น {2551: 85}", "must map fiscal years to results, e.g. {2551: 85}")
+            return {}
+        out = {}
+        for key, raw in value.items():
+            year = self.number(key, f"{path}.{key}")
+            if year is not None:
+                out[int(year)] = self.number(raw, f"{path}.{key}", allow_none=True)
+        return out
+
     def contact(self, value: Any, path: str) -> Contact:
         if value is None:
             return Contact()
@@ -167,6 +188,7 @@ class _Reader:
             self.bad(path, "ต้องเป็นรายการที่มี name, weight, thresholds",
                      "must be a mapping with name, weight, thresholds")
             return None
+        self.unknown_fields(data, Part, path)
         direction = self.choice(data.get("direction"), f"{path}.direction", (UP, DOWN), UP)
         weight = self.number(data.get("weight"), f"{path}.weight")
         return Part(
@@ -185,11 +207,8 @@ class _Reader:
             return None
         if data.get("id") in (None, ""):
             self.bad(f"{path}.id", "ไม่มีรหัสตัวชี้วัด (id)", "the indicator has no id", "AGR-ID")
-        known = {f.name for f in fields(Indicator)}
-        for key in data:
-            if key not in known:
-                self.warn(f"{path}.{key}", f"ไม่รู้จักช่อง {key!r} จึงไม่ได้ใช้",
-                          f"unknown field {key!r} is ignored", "AGR-UNKNOWN-FIELD")
+        self.unknown_fields(data, Indicator, path)
+        self.check_id(data.get("id"), path)
         children_data = data.get("children") or []
         kind_default = (GROUP if children_data else WEIGHTED if data.get("parts")
                         else MILESTONE if data.get("milestones") else THRESHOLD)
@@ -219,8 +238,7 @@ class _Reader:
             granted_reason=self.text(data.get("granted_reason"), f"{path}.granted_reason"),
             definition=self.text(data.get("definition"), f"{path}.definition"),
             formula=self.text(data.get("formula"), f"{path}.formula"),
-            baseline={int(k): self.number(v, f"{path}.baseline.{k}", allow_none=True)
-                      for k, v in (data.get("baseline") or {}).items()},
+            baseline=self.baseline(data.get("baseline"), f"{path}.baseline"),
             data_source=self.text(data.get("data_source"), f"{path}.data_source"),
             owner=self.contact(data.get("owner"), f"{path}.owner"),
             collector=self.contact(data.get("collector"), f"{path}.collector"),
@@ -269,6 +287,7 @@ class _Reader:
             self.bad("", "ไฟล์คำรับรองต้องเป็นรายการ (mapping) ของช่องข้อมูล",
                      "an agreement file must be a mapping of fields", "AGR-FORMAT")
             return None
+        self.unknown_fields(data, Agreement, "")
         for required in ("fiscal_year", "ministry", "department", "indicators"):
             if data.get(required) in (None, ""):
                 self.bad(required, f"ไม่มีช่อง {required} ซึ่งจำเป็น", f"the required field {required} is missing",
@@ -300,18 +319,20 @@ class _Reader:
             pmqa=data.get("pmqa") or {},
             version=self.text(data.get("version"), "version"),
             signed_on=self.text(data.get("signed_on"), "signed_on"),
-            staff=int(data.get("staff") or 0),
+            staff=int(self.number(data.get("staff"), "staff") or 0) if data.get("staff") else 0,
         )
-        self.check_ids(agreement)
         return agreement
 
-    def check_ids(self, agreement: Agreement) -> None:
-        seen: set = set()
-        for n, indicator in enumerate(agreement.walk()):
-            if indicator.id and indicator.id in seen:
-                self.bad(f"indicators (id {indicator.id})", f"รหัสตัวชี้วัด {indicator.id} ซ้ำกัน",
-                         f"indicator id {indicator.id} appears twice", "AGR-DUPLICATE-ID")
-            seen.add(indicator.id)
+    def check_id(self, value: Any, path: str) -> None:
+        """A second indicator with an id already seen is an error at its own field path."""
+        if value in (None, ""):
+            return
+        key = str(value)
+        if key in self.ids:
+            self.bad(f"{path}.id", f"รหัสตัวชี้วัด {key} ซ้ำกับ {self.ids[key]}",
+                     f"indicator id {key} appears twice (first at {self.ids[key]})", "AGR-DUPLICATE-ID")
+        else:
+            self.ids[key] = path
 
 
 def parse(data: Any, source: str = "<data>") -> tuple[Optional[Agreement], list[Finding]]:
