@@ -228,9 +228,17 @@ def cached_values(path: Path) -> dict[tuple[str, str], object]:
 
     wb = openpyxl.load_workbook(path, data_only=True)
     try:
-        return {(ws.title, cell.coordinate): cell.value
-                for ws in wb.worksheets for row in ws.iter_rows() for cell in row
-                if cell.value is not None}
+        out = {}
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.value is not None:
+                        out[ws.title, cell.coordinate] = cell.value
+                    elif cell.data_type == "str":
+                        # a formula whose cached result is "" (t="str", empty <v>):
+                        # openpyxl reads None, which would make it look blank
+                        out[ws.title, cell.coordinate] = ""
+        return out
     finally:
         wb.close()
 
