@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 #: The command modules, one per area; each has register(app).
-AREAS = ["core", "workbook", "excel", "cycle"]
+AREAS = ["core", "workbook", "audit", "excel", "cycle"]
 
 for _area in AREAS:
     importlib.import_module(f"xlkpi.commands.{_area}").register(app)

@@ -95,15 +95,39 @@ def open_workbook(path, data_only: bool = False):
     return wb, []
 
 
+class OpenpyxlCells:
+    """The cell source read-back needs, over an openpyxl Workbook."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.sheetnames = list(wb.sheetnames)
+
+    def get(self, sheet: str, cell: str):
+        return self.wb[sheet][cell].value
+
+
+def as_cells(source):
+    """Anything with get(sheet, cell) and sheetnames; an openpyxl Workbook is wrapped."""
+    return source if hasattr(source, "get") and hasattr(source, "sheetnames") else OpenpyxlCells(source)
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def read_meta(wb) -> tuple[Optional[str], Optional[dict]]:
     """(kind, agreement data as generated) from the very hidden sheet, or (None, None)."""
-    if META_SHEET not in wb.sheetnames:
+    cells = as_cells(wb)
+    if META_SHEET not in cells.sheetnames:
         return None, None
-    ws = wb[META_SHEET]
-    kind = ws["B1"].value
+    kind = cells.get(META_SHEET, "B1")
     chunks = []
     column = 2
-    while (value := ws.cell(row=4, column=column).value) not in (None, ""):
+    while (value := cells.get(META_SHEET, f"{_column_letter(column)}4")) not in (None, ""):
         chunks.append(str(value))
         column += 1
     try:
@@ -130,21 +154,22 @@ def _text(value) -> str:
 
 def overlay_sar(agreement: Agreement, wb, findings: list, source: str) -> None:
     """Read results, round texts, weights and criteria from the SAR Card into `agreement`."""
+    cells = as_cells(wb)
     layout = sar_layout(agreement)
-    structure = wb[round_sheet(12)] if round_sheet(12) in wb.sheetnames else None
+    structure = round_sheet(12) if round_sheet(12) in cells.sheetnames else None
     for row in layout.rows:
         ind = row.indicator
         r = row.row
         if structure is not None:
             part = ind.parts[row.part] if row.is_part else None
-            weight = _number(structure[f"{Col.WEIGHT}{r}"].value)
-            name = _text(structure[f"{Col.NAME}{r}"].value).strip()
-            thresholds = [_threshold(structure[f"{c}{r}"].value) for c in Col.CRITERIA]
+            weight = _number(cells.get(structure, f"{Col.WEIGHT}{r}"))
+            name = _text(cells.get(structure, f"{Col.NAME}{r}")).strip()
+            thresholds = [_threshold(cells.get(structure, f"{c}{r}")) for c in Col.CRITERIA]
             target = part or ind
             if weight is not None:
                 target.weight = weight
             target.name = name
-            target.unit = _text(structure[f"{Col.UNIT}{r}"].value)
+            target.unit = _text(cells.get(structure, f"{Col.UNIT}{r}"))
             if part is not None:
                 part.thresholds = thresholds
             elif ind.kind == THRESHOLD and row.applicable and not ind.granted:
@@ -153,11 +178,10 @@ def overlay_sar(agreement: Agreement, wb, findings: list, source: str) -> None:
                 ind.composite_thresholds = thresholds
         for round_ in ROUNDS:
             sheet = round_sheet(round_)
-            if sheet not in wb.sheetnames:
+            if sheet not in cells.sheetnames:
                 continue
-            ws = wb[sheet]
             if row.is_part:
-                value = ws[f"{Col.RESULT}{r}"].value
+                value = cells.get(sheet, f"{Col.RESULT}{r}")
                 number = _number(value)
                 if number is not None:
                     ind.parts[row.part].result[round_] = number
@@ -169,7 +193,7 @@ def overlay_sar(agreement: Agreement, wb, findings: list, source: str) -> None:
             if not row.applicable or ind.granted or ind.kind == GROUP:
                 continue
             if ind.kind == THRESHOLD:
-                value = ws[f"{Col.RESULT}{r}"].value
+                value = cells.get(sheet, f"{Col.RESULT}{r}")
                 number = _number(value)
                 if number is not None:
                     ind.result[round_] = number
@@ -178,11 +202,11 @@ def overlay_sar(agreement: Agreement, wb, findings: list, source: str) -> None:
                                           f"the result must be a number, not {value!r}", file=source,
                                           sheet=sheet, cell=f"{Col.RESULT}{r}", indicator=ind.id))
             elif ind.kind == MILESTONE:
-                marks = [ws[f"{c}{r}"].value for c in Col.CRITERIA]
+                marks = [cells.get(sheet, f"{c}{r}") for c in Col.CRITERIA]
                 if any(m not in (None, "") for m in marks):
                     ind.result[round_] = [m == MET for m in marks]
-            explanation = ws[f"{Col.EXPLANATION}{r}"].value
-            evidence = ws[f"{Col.EVIDENCE}{r}"].value
+            explanation = cells.get(sheet, f"{Col.EXPLANATION}{r}")
+            evidence = cells.get(sheet, f"{Col.EVIDENCE}{r}")
             if explanation not in (None, ""):
                 ind.explanation[round_] = str(explanation)
             if evidence not in (None, ""):
@@ -201,37 +225,41 @@ def _set_field(indicator: Indicator, field_: str, value) -> None:
 
 def overlay_template(agreement: Agreement, wb) -> None:
     """Read the KPI Template's fields, baselines and criteria into `agreement`."""
+    cells = as_cells(wb)
     for ind in agreement.walk():
         sheet = template_sheet(ind.id)
-        if sheet not in wb.sheetnames:
+        if sheet not in cells.sheetnames:
             continue
-        ws = wb[sheet]
+
+        def value(cell: str, sheet=sheet):
+            return cells.get(sheet, cell)
+
         for field_, *_ in TEMPLATE_FIELDS:
-            _set_field(ind, field_, ws[template_field_cell(field_)].value)
-        weight = _number(ws[template_field_cell("weight")].value)
+            _set_field(ind, field_, value(template_field_cell(field_)))
+        weight = _number(value(template_field_cell("weight")))
         if weight is not None:
             ind.weight = weight
         baseline = {}
         for column in BASELINE_COLUMNS:
-            year = ws[f"{column}{BASELINE_ROW}"].value
-            value = ws[f"{column}{BASELINE_ROW + 1}"].value
-            if isinstance(year, (int, float)) and _number(value) is not None:
-                baseline[int(year)] = _number(value)
+            year = value(f"{column}{BASELINE_ROW}")
+            result = value(f"{column}{BASELINE_ROW + 1}")
+            if isinstance(year, (int, float)) and _number(result) is not None:
+                baseline[int(year)] = _number(result)
         ind.baseline = baseline
         first = CRITERIA_ROW + 1
         if ind.kind == THRESHOLD and ind.thresholds:
-            ind.thresholds = [_threshold(ws[f"{c}{first}"].value) for c in TEMPLATE_CRITERIA_COLUMNS]
+            ind.thresholds = [_threshold(value(f"{c}{first}")) for c in TEMPLATE_CRITERIA_COLUMNS]
         elif ind.kind == MILESTONE:
-            ind.milestones = [_text(ws[f"{c}{first}"].value) for c in TEMPLATE_CRITERIA_COLUMNS]
+            ind.milestones = [_text(value(f"{c}{first}")) for c in TEMPLATE_CRITERIA_COLUMNS]
         elif ind.kind == WEIGHTED:
             for offset, part in enumerate(ind.parts):
                 row = first + offset
-                part.thresholds = [_threshold(ws[f"{c}{row}"].value) for c in TEMPLATE_CRITERIA_COLUMNS]
-                weight = _number(ws[f"{PART_WEIGHT_COL}{row}"].value)
+                part.thresholds = [_threshold(value(f"{c}{row}")) for c in TEMPLATE_CRITERIA_COLUMNS]
+                weight = _number(value(f"{PART_WEIGHT_COL}{row}"))
                 if weight is not None:
                     part.weight = weight
             row = first + len(ind.parts)
-            ind.composite_thresholds = [_threshold(ws[f"{c}{row}"].value) for c in TEMPLATE_CRITERIA_COLUMNS]
+            ind.composite_thresholds = [_threshold(value(f"{c}{row}")) for c in TEMPLATE_CRITERIA_COLUMNS]
 
 
 def agreement_from_workbook(wb, source: str) -> tuple[Optional[Agreement], list[Finding], Optional[str]]:
