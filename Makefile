@@ -7,12 +7,15 @@ export XLWINGS_LICENSE_KEY ?= noncommercial
 
 .PHONY: setup system demo test bench clean
 
-# LibreOffice (headless recalculation, PDF), the Thai fonts and pdftoppm; apt only when missing.
+# LibreOffice (headless recalculation over UNO, PDF), the Thai fonts (TH Sarabun New's
+# clone Laksaman) and poppler's pdftoppm/pdfinfo/pdftotext; apt only when something is missing.
+APT_PACKAGES := libreoffice-calc-nogui python3-uno fonts-thai-tlwg poppler-utils
 system:
-	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list | grep -qi laksaman || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v soffice >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 \
+	    || ! fc-list 2>/dev/null | grep -qi laksaman || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui fonts-thai-tlwg poppler-utils >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
 $(VENV)/.installed: pyproject.toml
