@@ -116,9 +116,6 @@ def test_score_table_for_people(app, section_10):
     assert "3.5580" in result.stdout  # indicator 1's score, 4 decimals (DOMAIN §6)
 
 
-@pytest.mark.xfail(reason="report_text: when stdout is not a terminal the table is cropped at 120 "
-                          "cells and the weighted column loses its last digits (0.94 for 0.9416)",
-                   strict=False)
 def test_score_table_shows_the_total_to_4_decimals(app, section_10):
     result = run(app, "score", section_10)
     assert result.exit_code == 0

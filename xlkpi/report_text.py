@@ -20,12 +20,12 @@ def print_score_table(agreement: Agreement, result: DepartmentScore, console=Non
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console(width=None if Console().is_terminal else 120)
+    console = console or Console(width=None if Console().is_terminal else 160)
     names = {i.id: i for i in agreement.walk()}
     table = Table(title=f"{agreement.department} — ปีงบประมาณ พ.ศ. {agreement.fiscal_year}, "
                         f"รอบ {result.round} เดือน (round {result.round})")
     table.add_column("ตัวชี้วัด\nKPI", no_wrap=True, min_width=9)
-    table.add_column("ชื่อ\nname", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("ชื่อ\nname", max_width=60, overflow="ellipsis", no_wrap=True)
     table.add_column("มิติ\ndim", justify="right", no_wrap=True)
     table.add_column("น้ำหนัก\nweight", justify="right", no_wrap=True, min_width=7)
     table.add_column("คะแนน\nscore", justify="right", no_wrap=True, min_width=6)
