@@ -45,10 +45,11 @@ def audit(
     files = collect(paths)
     err = Console(stderr=True)
     keep = as_json or report is not None
-    results, counts, statuses = [], Counter(), Counter()
+    results, counts, statuses, severities = [], Counter(), Counter(), Counter()
     for result in audit_many(files, signed, round_, workers, progress=err.is_terminal and not as_json):
         statuses[result.status] += 1
         counts.update(f.code for f in result.findings)
+        severities.update(f.severity for f in result.findings)
         if keep:
             results.append(result)
         if not as_json and not quiet:
@@ -57,7 +58,8 @@ def audit(
     summary = {
         "workbooks": len(files),
         "by_status": dict(statuses),
-        "errors": sum(n for code, n in counts.items() if _is_error_code(code, results)),
+        "errors": severities["error"],
+        "warnings": severities["warning"],
         "findings_by_code": dict(sorted(counts.items())),
     }
     if report is not None:
@@ -76,6 +78,3 @@ def audit(
             typer.echo(f"รายงาน (report): {report}")
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
-
-def _is_error_code(code: str, results) -> bool:
-    return any(f.code == code and f.is_error for r in results for f in r.findings) if results else True
