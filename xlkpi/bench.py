@@ -1,0 +1,223 @@
+"""`make bench`: the audit of a ministry's folder against LibreOffice's recalculation of it.
+
+    python -m xlkpi.bench [--n 1000] [--distinct 20] [--lo-files 50] [--out DIR]
+
+1. Generates `--distinct` filled SAR Cards of about 40 indicators (results for all three
+   rounds) and has LibreOffice compute and store their values as Excel would (setup, timed
+   and reported apart); the folder then holds N workbooks, copies of those under their own
+   names (the audit does the same work whatever the file holds).
+2. Times `xlkpi audit FOLDER --quiet` as a subprocess: every workbook read from its XML and
+   every score of every round recomputed by the engine and compared with the stored values
+   and the generated formulas.  Its peak RSS is measured at N and at N/4.
+3. Times LibreOffice's headless recalculation (one soffice, `libreoffice_recalc`) of the
+   folder's first `--lo-files` workbooks and scales that to N (LibreOffice spends the same
+   time on every copy; `--lo-files N` times the whole folder, at about 1-2 s a workbook).
+
+The last line printed is one JSON object with the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .model import GROUP, MILESTONE, ROUNDS, WEIGHTED
+
+# Runs the audit as a child and prints its wall time and peak RSS (the child's own
+# process tree only, so LibreOffice run by the bench never counts).
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - t
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+                  "peak_rss_mb": usage.ru_maxrss / 1024}))
+"""
+
+
+def _fill_blank_levels(thresholds: list) -> list:
+    """Blank ("–") levels given evenly spaced values between their defined neighbours."""
+    out = list(thresholds)
+    for i, t in enumerate(out):
+        if t is None and 0 < i < len(out) - 1:
+            a = max(j for j in range(i) if out[j] is not None)
+            b = min(j for j in range(i + 1, len(out)) if out[j] is not None)
+            out[i] = round(out[a] + (out[b] - out[a]) * (i - a) / (b - a), 4)
+    return out
+
+
+def good_agreement(rng: random.Random, leaves: int = 40, blank_levels: bool = False):
+    """A random agreement with a result, an explanation and evidence in every round.
+
+    Blank threshold levels are filled in unless asked for: the generated threshold-level
+    formula evaluates `AND(ISNUMBER(H), K*P>=H*P)`, which is #VALUE! when H is "–"
+    (AND does not short-circuit, in Excel or LibreOffice), so a good workbook avoids them.
+    """
+    from .sample import random_agreement
+
+    agreement = random_agreement(rng, leaves, rounds=ROUNDS)
+    for ind in agreement.walk():
+        if not blank_levels:
+            if ind.thresholds:
+                ind.thresholds = _fill_blank_levels(ind.thresholds)
+            for part in ind.parts:
+                part.thresholds = _fill_blank_levels(part.thresholds)
+        if ind.kind == GROUP or not ind.applicable or ind.granted:
+            continue
+        for round_ in ROUNDS:
+            if ind.kind == MILESTONE:
+                ind.result.setdefault(round_, [rng.random() < 0.7 for _ in range(5)])
+            elif ind.kind == WEIGHTED:
+                for part in ind.parts:
+                    defined = [t for t in part.thresholds if t is not None]
+                    part.result.setdefault(round_, round(rng.uniform(min(defined), max(defined)), 2))
+            else:
+                defined = [t for t in ind.thresholds if t is not None]
+                ind.result.setdefault(round_, round(rng.uniform(min(defined), max(defined)), 2))
+            ind.explanation.setdefault(round_, f"ผลการดำเนินงานรอบ {round_} เดือน")
+            ind.evidence.setdefault(round_, f"หลักฐานรอบ {round_} เดือน")
+    return agreement
+
+
+def _write_one(args) -> str:
+    from .workbook.sar import write_sar
+
+    seed, path, leaves = args
+    agreement = good_agreement(random.Random(seed), leaves)
+    agreement.department = f"กรมทดสอบที่ {seed}"  # one department per workbook
+    write_sar(agreement, path)
+    return path
+
+
+def generate(folder: Path, count: int, leaves: int = 40, seed: int = 2552, workers: int | None = None) -> list[Path]:
+    """`count` filled SAR Cards (not yet calculated), written in parallel."""
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(seed + i, str(folder / f"sar-{i:04d}.xlsx"), leaves) for i in range(count)]
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        return [Path(p) for p in pool.map(_write_one, jobs)]
+
+
+def measure_audit(folder: Path, workers: int | None = None) -> dict:
+    command = [sys.executable, "-m", "xlkpi.cli", "audit", str(folder), "--quiet"]
+    if workers:
+        command += ["--workers", str(workers)]
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _click() -> dict:
+    """The ribbon-click measurement of xlkpi.bench_click, when it exists."""
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("xlkpi.bench_click") is None:
+            return {}
+        done = subprocess.run([sys.executable, "-m", "xlkpi.bench_click"], capture_output=True, text=True,
+                              timeout=300)
+        text = done.stdout.strip()
+        start = text.rfind("\n{")  # its last JSON object, printed on one line or indented
+        figures = json.loads(text[start + 1:] if start >= 0 else text or "{}")
+        keys = {"cpu_seconds": "click_cpu_s", "main_seconds": "click_wall_s", "import_seconds": "click_import_s",
+                "within_budget": "click_within_budget"}
+        return {new: figures[old] for old, new in keys.items() if old in figures}
+    except Exception as exc:  # the click figure is extra; the bench stands without it
+        return {"click_error": repr(exc)[:200]}
+
+
+def run(n: int, distinct: int, lo_files: int, out: Path | None, leaves: int = 40,
+        workers: int | None = None, log=print) -> dict:
+    from .recalc import libreoffice_recalc
+
+    distinct, lo_files = max(1, min(distinct, n)), max(1, min(lo_files, n))
+    work = Path(out) if out else Path(tempfile.mkdtemp(prefix="xlkpi-bench-"))
+    for sub in ("generated", "calculated", "folder", "lo-out"):
+        shutil.rmtree(work / sub, ignore_errors=True)
+    figures: dict = {"workbooks": n}
+    try:
+        t = time.perf_counter()
+        generated = generate(work / "generated", distinct, leaves, workers=workers)
+        figures["setup_generate_s"] = round(time.perf_counter() - t, 2)
+        log(f"generated {distinct} distinct SAR Cards in {figures['setup_generate_s']} s")
+
+        t = time.perf_counter()
+        errors: dict = {}
+        calculated = libreoffice_recalc(generated, work / "calculated", timeout=3600, errors=errors)
+        figures["setup_libreoffice_s"] = round(time.perf_counter() - t, 2)
+        if errors or len(calculated) != len(generated):
+            raise SystemExit(f"LibreOffice could not calculate {len(generated) - len(calculated)} workbooks: {errors}")
+        log(f"LibreOffice calculated and stored them in {figures['setup_libreoffice_s']} s")
+
+        folder = work / "folder"
+        folder.mkdir()
+        sources = [calculated[p] for p in generated]
+        for i in range(n):
+            shutil.copyfile(sources[i % distinct], folder / f"wb-{i:05d}.xlsx")
+        quarter = work / "folder-quarter"
+        shutil.rmtree(quarter, ignore_errors=True)
+        quarter.mkdir()
+        for path in sorted(folder.iterdir())[: max(1, n // 4)]:
+            os.link(path, quarter / path.name)
+
+        full = measure_audit(folder, workers)
+        log(f"xlkpi audit of {n}: {full}")
+        if full["rc"] != 0:
+            log("warning: the audit found problems in the generated workbooks (exit code %d)" % full["rc"])
+        small = measure_audit(quarter, workers)
+        log(f"xlkpi audit of {n // 4}: {small}")
+
+        lo_sample = sorted(folder.iterdir())[:lo_files]
+        t = time.perf_counter()
+        redone = libreoffice_recalc(lo_sample, work / "lo-out", timeout=3600)
+        lo_measured = time.perf_counter() - t
+        log(f"LibreOffice recalculated {len(redone)} of {lo_files} in {lo_measured:.1f} s")
+
+        libreoffice_s = lo_measured * n / lo_files
+        figures.update({
+            "xlkpi_s": round(full["wall_s"], 2),
+            "libreoffice_s": round(libreoffice_s, 2),
+            "speedup": round(libreoffice_s / full["wall_s"], 1),
+            "peak_rss_mb": round(full["peak_rss_mb"], 1),
+            "peak_rss_mb_quarter": round(small["peak_rss_mb"], 1),
+            "xlkpi_s_quarter": round(small["wall_s"], 2),
+            "xlkpi_cpu_s": round(full["cpu_s"], 2),
+            "audit_exit_code": full["rc"],
+            "libreoffice_files_timed": lo_files,
+            "libreoffice_s_timed": round(lo_measured, 2),
+            "libreoffice_extrapolated": lo_files < n,
+            "distinct_workbooks": distinct,
+            "cores": os.cpu_count(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
+        })
+        figures.update(_click())
+        return figures
+    finally:
+        if out is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m xlkpi.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="workbooks in the folder (default 1000)")
+    parser.add_argument("--distinct", type=int, default=20, help="distinct workbooks generated (default 20)")
+    parser.add_argument("--lo-files", type=int, default=50,
+                        help="workbooks LibreOffice recalculates, timed and scaled to N (default 50; N = all)")
+    parser.add_argument("--leaves", type=int, default=40, help="indicators per workbook (default 40)")
+    parser.add_argument("--workers", "-j", type=int, default=None, help="audit processes (default: all cores)")
+    parser.add_argument("--out", type=Path, default=None, help="keep the files here (e.g. bench-output/)")
+    args = parser.parse_args(argv)
+    figures = run(args.n, args.distinct, args.lo_files, args.out, args.leaves, args.workers,
+                  log=lambda *a: print(*a, file=sys.stderr, flush=True))
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
