@@ -106,14 +106,14 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
     ws.print_title_rows = "4:4"
     if results:
         bar = BarChart()
-        bar.type = "col"
+        bar.type = "bar"  # horizontal: long Thai department names stay readable
         bar.title = "คะแนนรวม รอบที่ 1 และรอบสุดท้าย (totals)"
         bar.y_axis.title = "คะแนน (score)"
         bar.y_axis.scaling.min = 0
         bar.y_axis.scaling.max = 5
         bar.add_data(Reference(ws, min_col=7, max_col=8, min_row=4, max_row=last), titles_from_data=True)
         bar.set_categories(Reference(ws, min_col=2, min_row=5, max_row=last))
-        bar.height, bar.width = 9, 16
+        bar.height, bar.width = max(9, 1.1 * len(results)), 16
         ws.add_chart(bar, f"B{last + 3}")
         profile = BarChart()
         profile.type = "bar"
@@ -123,9 +123,9 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
         profile.x_axis.title = None
         profile.add_data(Reference(ws, min_col=3, max_col=6, min_row=4, max_row=last), titles_from_data=True)
         profile.set_categories(Reference(ws, min_col=2, min_row=5, max_row=last))
-        profile.height, profile.width = 9, 16
+        profile.height, profile.width = max(9, 1.1 * len(results)), 16
         ws.add_chart(profile, f"G{last + 3}")
-        row = last + 3 + 19
+        row = last + 3 + max(19, int(2.3 * len(results)) + 1)
         note = ("คะแนนรอบที่ 1 = คะแนน 12 เดือนตามคำรับรองที่ลงนาม (รวมการเปลี่ยนแปลงที่อนุมัติ); รอบสุดท้าย = "
                 "หลังผลการพิจารณาคำขอทบทวน — round 1: 12-month scores of the baseline agreement; final: after "
                 "review decisions.  มิติ: " + "; ".join(f"{d} {n}" for d, n in DIMENSION_NAMES.items()))

@@ -93,6 +93,15 @@ def criteria_text(indicator) -> list[str]:
     return [""] * 5
 
 
+def _row_height(values, widths) -> float:
+    """Points for a row whose wrapped text must show whole (LibreOffice does not grow rows
+    openpyxl wrote); about 1.1 Thai characters per unit of column width, 20 points a line."""
+    import math
+
+    lines = max((math.ceil(len(str(v)) / max(w * 1.1 - 2, 1)) for v, w in zip(values, widths) if v), default=1)
+    return 20 * max(lines, 1) + 2
+
+
 def write_agreement_document(agreement: Agreement, settings, path, password: Optional[str] = None):
     """The printable คำรับรอง: heading, parties, period, indicators with weights and criteria
     1–5, and the signature block for the department's type.  A4 portrait, locked."""
@@ -122,7 +131,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
         if height:
             ws.row_dimensions[row].height = height
 
-    line(1, "คำรับรองการปฏิบัติราชการ", bold=True, size=20)
+    line(1, "คำรับรองการปฏิบัติราชการ", bold=True, size=20, height=32)
     line(2, "Performance agreement", size=14)
     line(3, f"{agreement.department} — {ministry}", bold=True)
     line(4, f"ประจำปีงบประมาณ พ.ศ. {agreement.fiscal_year} (fiscal year {agreement.fiscal_year})")
@@ -139,6 +148,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     heads = ["ตัวชี้วัด\nid", "ชื่อตัวชี้วัด\nindicator", "มิติ\ndim", "น้ำหนัก\nweight",
              "ระดับ 1\nlevel 1", "ระดับ 2\nlevel 2", "ระดับ 3\nlevel 3", "ระดับ 4\nlevel 4", "ระดับ 5\nlevel 5"]
     heading_row(ws, 10, heads)
+    ws.row_dimensions[10].height = 40
     row = 10
     total = 0.0
     for indicator in agreement.walk():
@@ -162,8 +172,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
         if indicator.is_group:
             for col in range(1, len(widths) + 1):
                 ws.cell(row=row, column=col).fill = fill(HEADER_FILL)
-        if indicator.kind == MILESTONE:
-            ws.row_dimensions[row].height = 80
+        ws.row_dimensions[row].height = _row_height(values, widths)
         if indicator.parts:
             for part in indicator.parts:
                 row += 1
@@ -175,6 +184,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
                     cell.border = thin_border()
                     cell.alignment = wrap("left" if col == 2 else "center")
                     cell.font = font(size=13, italic=True)
+                ws.row_dimensions[row].height = _row_height(values, widths)
     total = sum(i.weight for i in agreement.indicators)
     row += 1
     put_text(ws.cell(row=row, column=2), "รวม (total)")
