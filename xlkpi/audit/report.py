@@ -63,6 +63,18 @@ def _headings(ws, row: int, headings: list) -> None:
         cell.font, cell.fill = style.font(bold=True), style.fill(style.HEADER_FILL)
         cell.alignment, cell.border = style.wrap("center", "center"), style.thin_border()
         ws.column_dimensions[get_column_letter(column)].width = width
+    _fit_height(ws, row, headings, 2)
+
+
+def _fit_height(ws, row: int, headings: list, lines_min: int = 1) -> None:
+    """Row height for wrapped text (openpyxl does not size rows; LibreOffice keeps what is set)."""
+    lines = lines_min
+    for column, (_th, _en, width) in enumerate(headings, start=1):
+        value = ws.cell(row=row, column=column).value
+        if isinstance(value, str):
+            # TH Sarabun New at 14 pt: about 1.2 characters per unit of column width
+            lines = max(lines, sum(-(-len(part) // max(1, int(width * 1.2))) or 1 for part in value.split("\n")))
+    ws.row_dimensions[row].height = 21 * lines
 
 
 def _number(value):
@@ -105,6 +117,7 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
                     bold=column == 5 and result.errors > 0, color="C00000" if column == 5 and result.errors else None)
                 if column in (7, 8):
                     cell.number_format = "0.0000"
+            _fit_height(ws, row, SUMMARY_HEADINGS)
             if result.status in ("errors", "unreadable"):
                 ws.cell(row=row, column=4).fill = style.fill(style.PROBLEM_FILL)
     last = row
@@ -170,6 +183,7 @@ def _write_department(ws, department: str, items: list) -> None:
                 cell = ws.cell(row=row, column=column)
                 cell.hyperlink = link
                 cell.font = style.font(color="0563C1", underline="single")
+            _fit_height(ws, row, FINDING_HEADINGS)
             if finding.is_error:
                 ws.cell(row=row, column=2).fill = style.fill(style.PROBLEM_FILL)
     ws.freeze_panes = f"A{head + 1}"
