@@ -33,6 +33,7 @@ class AuditResult:
     indicators: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     readable: bool = True
+    scores: dict = field(default_factory=dict)  # SAR Card: round -> DepartmentScore recomputed
 
     @property
     def errors(self) -> int:
@@ -120,6 +121,7 @@ def audit_data(data, signed=None, round_: Optional[int] = None) -> AuditResult:
         result.total_recomputed = score.total
         result.total_stored = data.get(sheet, f"{Col.WEIGHTED}{ctx.layout.total_row}")
         result.dimensions = score.dimensions
+        result.scores = ctx.scores
         for s in score.indicators:
             row = ctx.layout.indicator_row(s.id)
             result.indicators.append({

@@ -32,7 +32,7 @@ class WorkbookData:
     sheetnames: list
     values: dict  # (sheet, "A1") -> stored (cached) value
     formulas: Optional[dict] = None  # (sheet, "A1") -> "=formula"; None when unavailable (live Excel)
-    protected: dict = field(default_factory=dict)  # sheet -> sheet protection on
+    protected: Optional[dict] = field(default_factory=dict)  # sheet -> protection on; None = unknown (live book)
     structure_locked: Optional[bool] = None
     names: dict = field(default_factory=dict)  # defined name -> (sheet, "A1")
     hidden: dict = field(default_factory=dict)  # sheet -> state (visible / hidden / veryHidden)

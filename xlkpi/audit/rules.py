@@ -85,6 +85,8 @@ def _fmt(value) -> str:
 @rule(SAR, TEMPLATE)
 def find_protection_removed(ctx: AuditContext) -> list:
     out = []
+    if ctx.data.protected is None:  # unknown (a live book through xlwings' remote engine)
+        return out
     for sheet in ctx.data.sheetnames:
         if not ctx.data.protected.get(sheet, False):
             out.append(error("WB-PROTECTION-REMOVED", f"แผ่นงาน {sheet} ถูกยกเลิกการป้องกัน",
