@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from copy import copy
 from pathlib import Path
 
 from .. import agreement as agreement_io
@@ -155,6 +156,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
     ws.add_data_validation(numbers)
     ws.add_data_validation(milestones)
     input_fill = style.fill(style.INPUT_FILL)
+    cell_styles: dict = {}  # (bold, wrapped, 4 decimals, input, quote prefix) -> StyleArray
 
     for row in layout.rows:
         ind = row.indicator
@@ -208,6 +210,13 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 style.put_text(cell, value) if value is not None else None
             elif value is not None:
                 cell.value = value
+            # openpyxl hashes every style object it is given; build each combination once and
+            # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
+            key = (bold, column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE), column in (Col.SCORE, Col.WEIGHTED),
+                   column in inputs, cell.quotePrefix)
+            if key in cell_styles:
+                cell._style = copy(cell_styles[key])
+                continue
             cell.font = style.font(bold=bold, size=13)
             cell.border = border
             if column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE):
@@ -217,6 +226,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
             if column in inputs:
                 cell.protection = unlocked
                 cell.fill = input_fill
+            cell_styles[key] = copy(cell._style)
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted:
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
