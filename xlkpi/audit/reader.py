@@ -69,49 +69,70 @@ def _parse_name_target(text: str):
     return (sheet, cell) if CELL_RE.fullmatch(cell) else None
 
 
-def _read_sheet(data: bytes, sheet: str, strings: list, out: WorkbookData) -> None:
-    from openpyxl.formula.translate import Translator
+_ROW, _C, _F, _V, _IS, _T = (f"{NS}{tag}" for tag in ("row", "c", "f", "v", "is", "t"))
 
+
+def _read_sheet(data: bytes, sheet: str, strings: list, out: WorkbookData) -> None:
     root = ET.fromstring(data)
     protection = root.find(f"{NS}sheetProtection")
     out.protected[sheet] = protection is not None and protection.get("sheet") in ("1", "true")
+    sheet_data = root.find(f"{NS}sheetData")
     shared: dict = {}
     last_row = 0
-    for c in root.iter(f"{NS}c"):
-        ref = c.get("r")
-        kind = c.get("t", "n")
-        f = c.find(f"{NS}f")
-        v = c.find(f"{NS}v")
-        value = None
-        if kind == "inlineStr":
-            value = "".join(t.text or "" for t in c.iter(f"{NS}t"))
-        elif v is not None and v.text is not None:
-            text = v.text
-            if kind == "s":
-                value = strings[int(text)]
-            elif kind in ("str", "e"):
-                value = text
-            elif kind == "b":
-                value = text in ("1", "true")
-            else:
-                number = float(text)
-                value = int(number) if number.is_integer() and "." not in text and "E" not in text.upper() else number
-        if f is not None:
-            formula = f.text
-            if f.get("t") == "shared":
-                index = f.get("si")
-                if formula:
-                    shared[index] = (ref, "=" + formula)
-                elif index in shared:
-                    origin, master = shared[index]
-                    formula = Translator(master, origin=origin).translate_formula(ref)[1:]
-            if formula is not None and out.formulas is not None:
-                out.formulas[(sheet, ref)] = "=" + formula
-        if value not in (None, ""):
-            out.values[(sheet, ref)] = value
-        if value not in (None, "") or f is not None:
-            row = int(CELL_RE.match(ref).group(2))
-            last_row = max(last_row, row)
+    values, formulas = out.values, out.formulas
+    # Row by row, each cell's children once: the hot loop of a batch audit.
+    for row_element in (sheet_data if sheet_data is not None else ()):
+        if row_element.tag != _ROW:
+            continue
+        row_number = row_element.get("r")
+        for c in row_element:
+            if c.tag != _C:
+                continue
+            ref = c.get("r")
+            kind = c.get("t", "n")
+            f = v = inline = None
+            for child in c:
+                tag = child.tag
+                if tag == _V:
+                    v = child
+                elif tag == _F:
+                    f = child
+                elif tag == _IS:
+                    inline = child
+            value = None
+            if kind == "inlineStr":
+                value = "".join(t.text or "" for t in inline.iter(_T)) if inline is not None else None
+            elif v is not None and v.text is not None:
+                text = v.text
+                if kind == "s":
+                    value = strings[int(text)]
+                elif kind in ("str", "e"):
+                    value = text
+                elif kind == "b":
+                    value = text in ("1", "true")
+                else:
+                    number = float(text)
+                    value = int(number) if number.is_integer() and "." not in text and "E" not in text.upper() else number
+            if f is not None:
+                formula = f.text
+                if f.get("t") == "shared":
+                    index = f.get("si")
+                    if formula:
+                        shared[index] = (ref, "=" + formula)
+                    elif index in shared:
+                        from openpyxl.formula.translate import Translator
+
+                        origin, master = shared[index]
+                        formula = Translator(master, origin=origin).translate_formula(ref)[1:]
+                if formula is not None and formulas is not None:
+                    formulas[(sheet, ref)] = "=" + formula
+            if value is not None and value != "":
+                values[(sheet, ref)] = value
+            elif f is None:
+                continue
+            row = int(row_number) if row_number else int(CELL_RE.match(ref).group(2))
+            if row > last_row:
+                last_row = row
     out.max_row[sheet] = last_row
 
 
