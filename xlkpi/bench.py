@@ -10,8 +10,11 @@
    every score of every round recomputed by the engine and compared with the stored values
    and the generated formulas.  Its peak RSS is measured at N and at N/4.
 3. Times LibreOffice's headless recalculation (one soffice, `libreoffice_recalc`) of the
-   folder's first `--lo-files` workbooks and scales that to N (LibreOffice spends the same
-   time on every copy; `--lo-files N` times the whole folder, at about 1-2 s a workbook).
+   folder's first `--lo-files` workbooks and scales that to N: soffice's start (a one-file
+   run) plus the time per further workbook × (N − 1); LibreOffice spends the same time on
+   every copy.  `--lo-files N` times the whole folder (about 0.5-2 s a workbook).
+   CPU seconds of every process are reported beside the wall times: on a shared machine
+   they do not depend on what else runs.
 
 The last line printed is one JSON object with the figures.
 """
@@ -31,16 +34,17 @@ from pathlib import Path
 
 from .model import GROUP, MILESTONE, ROUNDS, WEIGHTED
 
-# Runs the audit as a child and prints its wall time and peak RSS (the child's own
-# process tree only, so LibreOffice run by the bench never counts).
+# Runs a command as a child and prints its wall time, CPU and peak RSS (that child's own
+# process tree only, so LibreOffice run by the bench never counts for the audit).
 _MEASURE = r"""
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True)
 wall = time.perf_counter() - t
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-                  "peak_rss_mb": usage.ru_maxrss / 1024}))
+lines = done.stdout.strip().splitlines()
+print(json.dumps({"rc": done.returncode, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+                  "peak_rss_mb": usage.ru_maxrss / 1024, "last_line": lines[-1] if lines else ""}))
 """
 
 
@@ -114,6 +118,24 @@ def measure_audit(folder: Path, workers: int | None = None) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+_LIBREOFFICE = r"""
+import json, sys
+from pathlib import Path
+from xlkpi.recalc import libreoffice_recalc
+done = libreoffice_recalc([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]), timeout=3600)
+print(json.dumps(len(done)))
+"""
+
+
+def measure_libreoffice(paths: list[Path], out_dir: Path) -> dict:
+    """`libreoffice_recalc` of `paths` (one soffice) in a child: wall time, CPU, files done."""
+    command = [sys.executable, "-c", _LIBREOFFICE, str(out_dir), *map(str, paths)]
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["done"] = json.loads(figures.pop("last_line") or "0")
+    return figures
+
+
 def _click() -> dict:
     """The ribbon-click measurement of xlkpi.bench_click, when it exists."""
     try:
@@ -175,12 +197,21 @@ def run(n: int, distinct: int, lo_files: int, out: Path | None, leaves: int = 40
         log(f"xlkpi audit of {n // 4}: {small}")
 
         lo_sample = sorted(folder.iterdir())[:lo_files]
-        t = time.perf_counter()
-        redone = libreoffice_recalc(lo_sample, work / "lo-out", timeout=3600)
-        lo_measured = time.perf_counter() - t
-        log(f"LibreOffice recalculated {len(redone)} of {lo_files} in {lo_measured:.1f} s")
-
-        libreoffice_s = lo_measured * n / lo_files
+        lo = measure_libreoffice(lo_sample, work / "lo-out")
+        log(f"LibreOffice recalculated {lo['done']} of {lo_files}: {lo}")
+        if lo["done"] != lo_files:
+            raise SystemExit(f"LibreOffice recalculated only {lo['done']} of {lo_files} workbooks")
+        if lo_files < n:
+            # Scale to N without scaling soffice's start: a one-file run is start + one file.
+            one = measure_libreoffice(lo_sample[:1], work / "lo-one")
+            log(f"LibreOffice recalculated 1 workbook: {one}")
+            per_file = max(0.0, lo["wall_s"] - one["wall_s"]) / (lo_files - 1) if lo_files > 1 else one["wall_s"]
+            per_file_cpu = max(0.0, lo["cpu_s"] - one["cpu_s"]) / (lo_files - 1) if lo_files > 1 else one["cpu_s"]
+            libreoffice_s = one["wall_s"] + per_file * (n - 1)
+            libreoffice_cpu_s = one["cpu_s"] + per_file_cpu * (n - 1)
+        else:
+            libreoffice_s, libreoffice_cpu_s = lo["wall_s"], lo["cpu_s"]
+        lo_measured = lo["wall_s"]
         figures.update({
             "xlkpi_s": round(full["wall_s"], 2),
             "libreoffice_s": round(libreoffice_s, 2),
@@ -189,6 +220,9 @@ def run(n: int, distinct: int, lo_files: int, out: Path | None, leaves: int = 40
             "peak_rss_mb_quarter": round(small["peak_rss_mb"], 1),
             "xlkpi_s_quarter": round(small["wall_s"], 2),
             "xlkpi_cpu_s": round(full["cpu_s"], 2),
+            # CPU seconds (all processes) do not depend on what else the machine runs
+            "libreoffice_cpu_s": round(libreoffice_cpu_s, 2),
+            "cpu_ratio": round(libreoffice_cpu_s / full["cpu_s"], 1),
             "audit_exit_code": full["rc"],
             "libreoffice_files_timed": lo_files,
             "libreoffice_s_timed": round(lo_measured, 2),
