@@ -176,7 +176,10 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                       ind.composite_thresholds if ind.kind == WEIGHTED else
                       ind.thresholds if ind.kind == THRESHOLD else [])
         for column, threshold in zip(Col.CRITERIA, thresholds):
-            values[column] = "–" if threshold is None else _value(threshold)
+            # a blank level ("–") stays an empty cell: text there would make the
+            # comparisons in the level formula #VALUE! in Excel and LibreOffice
+            if threshold is not None:
+                values[column] = _value(threshold)
         if not row.applicable and not part:
             values[Col.RESULT] = "ไม่ประเมิน (n/a)"
             note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
@@ -198,7 +201,8 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 values[Col.EXPLANATION] = ind.explanation[round_]
             if round_ in ind.evidence:
                 values[Col.EVIDENCE] = ind.evidence[round_]
-        values.update(row_formulas(row))
+        formulas = row_formulas(row)
+        values.update(formulas)
 
         inputs = set(input_columns(row))
         bold = not part and ind.kind == GROUP
@@ -206,7 +210,10 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                        Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN):
             cell = ws[f"{column}{r}"]
             value = values.get(column)
-            if isinstance(value, str) and not value.startswith("=") or column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME):
+            # only the generated formulas are formulas: agreement text (a unit "=1+1") stays text
+            if column in formulas:
+                cell.value = value
+            elif isinstance(value, str) or column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME):
                 style.put_text(cell, value) if value is not None else None
             elif value is not None:
                 cell.value = value
