@@ -64,7 +64,7 @@ def problems(agreement) -> set:
         found.add(("", "FW-DIM12-GT-DIM34"))
     for indicator in agreement.walk():
         if any(isinstance(t, str) and t and t[0] in "=+-@" for t in texts(indicator)):
-            found.add((indicator.id, "TPL-FORMULA-INJECTION"))
+            found.add((indicator.id, "WB-FORMULA-INJECTION"))
         if not indicator.applicable:
             continue
         contacts = (indicator.owner.name, indicator.owner.phone, indicator.collector.name, indicator.collector.phone)
@@ -257,7 +257,7 @@ def test_listed_mistake_is_in_the_data(mistake):
     value = field_value(indicator, mistake.field)
     if mistake.code == "TPL-REQUIRED-BLANK":
         assert value == ""
-    elif mistake.code == "TPL-FORMULA-INJECTION":
+    elif mistake.code == "WB-FORMULA-INJECTION":
         assert value.startswith("=")
     elif mistake.code == "TPL-UNEVEN-STEPS":
         assert not steps_even(value)

@@ -116,3 +116,80 @@ def run_demo(out: Path, console=None) -> int:
     for label, path in outputs:
         console.print(f"  {label}\n    {path}")
     return 0
+
+
+# --- workbooks, audit and the cycle ----------------------------------------------------
+
+def write_workbooks(context: DemoContext) -> list:
+    """Each department's KPI Template and SAR Card; the SAR Cards as Excel would save them.
+
+    An officer's Excel stores every formula's value when saving; LibreOffice does the same
+    here, so the audit can compare stored scores with recomputed ones.
+    """
+    import tempfile
+
+    from .recalc import libreoffice_recalc
+    from .workbook.sar import write_sar
+    from .workbook.template import write_template
+
+    templates = context.out / "workbooks" / "kpi-templates"
+    sars = context.out / "workbooks" / "sar-cards"
+    errors: dict = {}
+    with tempfile.TemporaryDirectory(prefix="xlkpi-demo-") as drafts:
+        generated = []
+        for path, agreement in zip(context.agreement_files, context.agreements):
+            write_template(agreement, templates / f"{path.stem}.xlsx")
+            generated.append(write_sar(agreement, Path(drafts) / f"{path.stem}.xlsx"))
+        libreoffice_recalc(generated, sars, errors=errors)
+    if errors:
+        raise RuntimeError(f"LibreOffice could not recalculate: {errors}")
+    return [("เอกสารสรุปรายละเอียดตัวชี้วัด (KPI Template) ของทุกกรม / KPI Templates", templates),
+            ("SAR Card ของทุกกรม (คำนวณและบันทึกค่าแล้ว) / SAR Cards, calculated and saved", sars)]
+
+
+def detection_table(results, mistakes) -> tuple[list, list]:
+    """(rows of (mistake, found?), unexpected findings) for the sample's deliberate mistakes."""
+    from .sample import DEPARTMENTS
+
+    slug_of = {d.name: d.slug for d in DEPARTMENTS}
+    found = {(slug_of.get(r.department, r.department), f.indicator, f.code) for r in results for f in r.findings}
+    rows = [(m, any(key[0] == m.department and key[2] == m.code and (not m.indicator or key[1] == m.indicator)
+                    for key in found)) for m in mistakes]
+    expected = {(m.department, m.code) for m in mistakes}
+    unexpected = [(r.file, f) for r in results for f in r.findings
+                  if (slug_of.get(r.department, r.department), f.code) not in expected]
+    return rows, unexpected
+
+
+def audit_workbooks(context: DemoContext) -> list:
+    """The secretariat's audit of every workbook, against the signed agreements."""
+    from rich.table import Table
+
+    from .audit.batch import audit_many, collect
+    from .audit.report import write_audit_report
+    from .sample import SAMPLE_MISTAKES
+
+    signed = {a.department: a for a in context.agreements}
+    results = list(audit_many(collect([context.out / "workbooks"]), signed))
+    report = write_audit_report(results, context.out / "audit" / "kpi-audit-report.xlsx")
+    rows, unexpected = detection_table(results, SAMPLE_MISTAKES)
+    table = Table(title="ข้อผิดพลาดที่จงใจใส่ไว้ในกระทรวงตัวอย่าง — the sample's deliberate mistakes")
+    for heading in ("กรม\ndept", "ตัวชี้วัด\nKPI", "รหัส\ncode", "พบ\nfound"):
+        table.add_column(heading)
+    for mistake, found in rows:
+        table.add_row(mistake.department, mistake.indicator or "–", mistake.code, "✓" if found else "✗ ไม่พบ")
+    context.console.print(table)
+    context.console.print(f"ข้อสังเกตอื่นนอกเหนือจากที่จงใจใส่ไว้ / other findings: {len(unexpected)}")
+    for file, finding in unexpected[:20]:
+        context.console.print(f"  {Path(file).name}: {finding}", markup=False)
+    return [("รายงานผลการตรวจสอบ (KPI Audit Report) / audit report", Path(report))]
+
+
+def agreement_cycle(context: DemoContext) -> list:
+    """Signing documents, a change request, rounds progress, a review, the Final Report."""
+    from .cycle.demo_steps import run_cycle
+
+    return run_cycle(context.agreement_files, context.out)
+
+
+STEPS += [write_workbooks, audit_workbooks, agreement_cycle]

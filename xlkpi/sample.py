@@ -17,10 +17,10 @@ TPL-UNEVEN-STEPS           warning   thresholds do not step evenly (per level, b
                                      levels counted)
 TPL-TARGET-EASIER          warning   the level-3 threshold is easier than last year's
                                      actual result (baseline of fiscal_year - 1)
-TPL-FORMULA-INJECTION      error     a text field starts with "=", "+", "-" or "@"
+WB-FORMULA-INJECTION       error     a text field starts with "=", "+", "-" or "@"
 SAR-RESULT-MISSING         error     no 12-month result for an applicable, non-granted
                                      indicator (or one of its parts)
-SAR-EVIDENCE-MISSING       error     a 12-month result is reported with no evidence text
+SAR-EVIDENCE-MISSING       warning   a 12-month result is reported with no evidence text
 FW-DIM12-GT-DIM34          error     dimension 1 + 2 is not greater than dimension 3 + 4
 =========================  ========  =================================================
 
@@ -396,7 +396,7 @@ SAMPLE_MISTAKES = (
     SampleMistake("dmh", "3.1", "baseline.2551", "TPL-TARGET-EASIER", "warning",
                   "ค่าเป้าหมายระดับ 3 ต่ำกว่าผลการดำเนินงานจริงของปี 2551",
                   "the level-3 target is easier than the 2551 actual result"),
-    SampleMistake("fda", "4.1", "definition", "TPL-FORMULA-INJECTION", "error",
+    SampleMistake("fda", "4.1", "definition", "WB-FORMULA-INJECTION", "error",
                   "คำอธิบายตัวชี้วัดขึ้นต้นด้วย \"=\" ซึ่ง Excel จะตีความเป็นสูตร",
                   "the definition starts with \"=\", which Excel would run as a formula"),
     SampleMistake("dmsc", "3.4", "result.12", "SAR-RESULT-MISSING", "error",
@@ -404,7 +404,7 @@ SAMPLE_MISTAKES = (
     SampleMistake("ddc", "1.1", "parts[1].result.12", "SAR-RESULT-MISSING", "error",
                   "ไม่มีผลรอบ 12 เดือนของตัวชี้วัดย่อยที่ 2 ของตัวชี้วัดเฉลี่ยถ่วงน้ำหนัก",
                   "the 12-month result of the weighted indicator's second part is missing"),
-    SampleMistake("ops", "5.4", "evidence.12", "SAR-EVIDENCE-MISSING", "error",
+    SampleMistake("ops", "5.4", "evidence.12", "SAR-EVIDENCE-MISSING", "warning",
                   "รายงานผลรอบ 12 เดือนแล้วแต่ไม่มีหลักฐานประกอบ",
                   "a 12-month result is reported without evidence"),
     SampleMistake("dtam", "", "dimensions", "FW-DIM12-GT-DIM34", "error",
@@ -602,11 +602,12 @@ class _DepartmentBuilder:
         indicators += self.dimension_2(b)
         indicators += self.dimension_3(c)
         indicators.append(self.indicator_15())
+        pmqa = dict(self.pmqa, plan_kpis=self.plan_kpis)
         return Agreement(
             fiscal_year=FISCAL_YEAR, ministry=MINISTRY, department=d.name, department_type=d.type,
             below_level_1=1, indicators=indicators, mission_group=d.mission_group,
             split_reasons=self.split_reasons(), governance_pilot=d.governance_pilot,
-            pmqa=self.pmqa, version="1", signed_on="2008-11-14", staff=d.staff)
+            pmqa=pmqa, version="1", signed_on="2008-11-14", staff=d.staff)
 
     def split_reasons(self) -> str:
         d = self.d
@@ -714,12 +715,15 @@ class _DepartmentBuilder:
                               rounds=(12,))
         c111.category, c112.category = mandatory, voluntary
         plans = []
+        self.plan_kpis = {}  # DOMAIN §5: which 15.1.2 KPIs are recommended, which custom outcomes
         for n, category in enumerate((mandatory, voluntary), start=1):
             names = PMQA_PLAN_KPIS[category]
             if rng.random() < 0.5:
                 rows, weights = names, [0.5, 0.5]
             else:
                 rows, weights = names + PMQA_CUSTOM_KPIS, [0.4, 0.4, 0.1, 0.1]
+            self.plan_kpis[f"15.1.2.{n}"] = ["recommended"] * len(names) + [
+                {"type": "custom", "measures": "outcome"}] * (len(rows) - len(names))
             plans.append(self.weighted(
                 f"15.1.2.{n}", 4, 1, f"ระดับความสำเร็จของร้อยละเฉลี่ยถ่วงน้ำหนักในการบรรลุเป้าหมายของแผนพัฒนาองค์การ "
                                      f"หมวด {category}", [(r, "ร้อยละของเป้าหมาย", UP, 80, 10) for r in rows],
@@ -805,7 +809,7 @@ def _apply(agreement: Agreement, mistake: SampleMistake) -> None:
     holder, last = _resolve(indicator, mistake.field)
     if mistake.code == "TPL-REQUIRED-BLANK":
         setattr(holder, last, "")
-    elif mistake.code == "TPL-FORMULA-INJECTION":
+    elif mistake.code == "WB-FORMULA-INJECTION":
         setattr(holder, last, '=HYPERLINK("http://example.invalid/kpi","คลิกเพื่ออ่านคำอธิบาย")')
     elif mistake.code == "TPL-UNEVEN-STEPS":
         t = indicator.thresholds

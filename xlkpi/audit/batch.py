@@ -16,14 +16,15 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     """Workbooks named or found (recursively) under the folders named, in a stable order.
 
     Files named directly are audited whatever their suffix (a renamed PDF is a finding);
-    in folders only .xlsx/.xlsm are taken, skipping Excel's ~$ lock files.
+    in folders only .xlsx/.xlsm are taken, skipping Excel's ~$ lock files and hidden folders.
     """
     found: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                            and not p.name.startswith("~$"))
+                            and not p.name.startswith("~$")
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.append(path)
     return found

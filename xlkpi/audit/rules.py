@@ -140,38 +140,36 @@ def find_rows_moved(ctx: AuditContext) -> list:
 
 
 def _text_inputs(ctx: AuditContext):
-    """(sheet, cell, text) of every text an officer typed."""
+    """(sheet, cell, text, indicator id) of every text an officer typed."""
     if ctx.kind == SAR:
         for round_ in ROUNDS:
             sheet = round_sheet(round_)
             for row in ctx.layout.rows:
                 for column in (Col.EXPLANATION, Col.EVIDENCE):
                     if column in input_columns(row):
-                        yield sheet, row.cell(column), ctx.data.get(sheet, row.cell(column))
+                        yield sheet, row.cell(column), ctx.data.get(sheet, row.cell(column)), row.indicator.id
     else:
         for ind in ctx.generated.walk():
             sheet = template_sheet(ind.id)
             for field_, _th, _en, is_input in TEMPLATE_FIELDS:
                 if is_input or field_ == "name":
                     cell = template_field_cell(field_)
-                    yield sheet, cell, ctx.data.get(sheet, cell)
+                    yield sheet, cell, ctx.data.get(sheet, cell), ind.id
 
 
 @rule(SAR, TEMPLATE)
 def find_formula_injection(ctx: AuditContext) -> list:
     out = []
-    for sheet, cell, value in _text_inputs(ctx):
+    for sheet, cell, value, indicator in _text_inputs(ctx):
         formula = ctx.data.formula(sheet, cell)
         text = formula if formula else value
         if isinstance(text, str) and text.lstrip().startswith(FORMULA_STARTS):
             out.append(error("WB-FORMULA-INJECTION",
                              f"ข้อความขึ้นต้นด้วย {text.lstrip()[0]} อาจถูกเรียกใช้เป็นสูตร: {text[:40]!r}",
                              f"text starting with {text.lstrip()[0]} could run as a formula: {text[:40]!r}",
-                             sheet=sheet, cell=cell))
+                             sheet=sheet, cell=cell, indicator=indicator))
     return out
 
-
-# --- KPI Template -------------------------------------------------------------------
 
 @rule(TEMPLATE)
 def find_required_blank(ctx: AuditContext) -> list:
