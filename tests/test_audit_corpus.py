@@ -150,6 +150,11 @@ def test_cli_batch_finds_everything_and_changes_nothing(corpus, tmp_path):
     texts = [cell for ws in wb.worksheets[1:] for line in ws.iter_rows() for cell in line
              if isinstance(cell.value, str) and "evil.example" in cell.value]
     assert texts and all(cell.data_type == "s" for cell in texts)
+    # Each finding links to its file and cell (target = the file's URI, location = the cell).
+    links = [cell.hyperlink for ws in wb.worksheets[1:] for line in ws.iter_rows() for cell in line if cell.hyperlink]
+    cached = next(m for m in corpus["mutations"] if m.name == "cached-score")
+    assert any(h.target == cached.path.resolve().as_uri() and h.location == f"'{cached.sheet}'!{cached.cell}"
+               for h in links)
     with zipfile.ZipFile(report) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
         formulas = [f for n in sheets for f in re.findall(r"<f[^>]*>(.*?)</f>", z.read(n).decode("utf-8"), re.S)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from pathlib import Path
-from urllib.parse import quote
 
 from ..workbook import style
 
@@ -29,12 +28,21 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 UNKNOWN_DEPARTMENT = "ไม่ทราบส่วนราชการ"
 
 
-def cell_link(file: str, sheet: str = "", cell: str = "") -> str:
-    """file:///abs/path.xlsx#'Sheet'!A1 — the external-link form Excel and LibreOffice both follow."""
-    target = Path(file).resolve().as_uri()
+def cell_link(file: str, sheet: str = "", cell: str = ""):
+    """A link to a cell of another workbook, as Excel itself writes one.
+
+    The target is the file's URI (file:///abs/path.xlsx) and the cell goes in the link's
+    location ('Sheet'!A1), which Excel opens as the sub-address and LibreOffice reads as
+    file:///abs/path.xlsx#'Sheet'!A1; a fragment inside the target would need
+    percent-encoding of Thai sheet names, which Excel does not undo.
+    """
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    location = None
     if sheet and cell and re.fullmatch(r"\$?[A-Z]{1,3}\$?\d+", cell):
-        return target + "#" + quote(f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}", safe="'!$")
-    return target
+        location = f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+    return Hyperlink(ref="", target=Path(file).resolve().as_uri(), location=location,
+                     tooltip=f"{Path(file).name} {location or ''}".strip()[:255])
 
 
 def _department(result) -> str:
@@ -83,6 +91,7 @@ def _number(value):
 
 def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None:
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws.sheet_view.showGridLines = False
     ws["A1"] = "รายงานผลการตรวจสอบตัวชี้วัด (KPI Audit Report)"
@@ -108,7 +117,7 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
             ws.cell(row=row, column=7, value=_number(result.total_stored))
             ws.cell(row=row, column=8, value=_number(result.total_recomputed))
             link = ws.cell(row=row, column=1)
-            link.hyperlink = f"#'{titles[department]}'!A1"  # to the department's findings sheet
+            link.hyperlink = Hyperlink(ref="", location=f"'{titles[department]}'!A1")  # its findings sheet
             ws.cell(row=row, column=2).hyperlink = cell_link(result.file)
             for column in range(1, 9):
                 cell = ws.cell(row=row, column=column)
@@ -178,10 +187,9 @@ def _write_department(ws, department: str, items: list) -> None:
                 cell = ws.cell(row=row, column=column)
                 style.put_text(cell, text)
                 cell.font, cell.border, cell.alignment = style.font(), style.thin_border(), style.wrap()
-            link = cell_link(finding.file or result.file, finding.sheet, finding.cell)
             for column in (4, 7):
                 cell = ws.cell(row=row, column=column)
-                cell.hyperlink = link
+                cell.hyperlink = cell_link(finding.file or result.file, finding.sheet, finding.cell)
                 cell.font = style.font(color="0563C1", underline="single")
             _fit_height(ws, row, FINDING_HEADINGS)
             if finding.is_error:

@@ -325,20 +325,22 @@ def find_tampered_formulas(ctx: AuditContext) -> list:
     if ctx.data.formulas is None:  # a live Excel book gives values only
         return []
     out = []
+    # The same formulas in every round's sheet: generated and normalised once.
+    expected = []
+    for row in ctx.layout.rows:
+        expected += [(f"{column}{row.row}", formula, row.label) for column, formula in row_formulas(row).items()]
+    for dimension, r in ctx.layout.dimension_rows.items():
+        expected.append((f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}"))
+    expected.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
+    expected = [(cell, normalise(formula), label) for cell, formula, label in expected]
     for round_, sheet in _round_sheets(ctx):
-        expected = []
-        for row in ctx.layout.rows:
-            expected += [(f"{column}{row.row}", formula, row.label) for column, formula in row_formulas(row).items()]
-        for dimension, r in ctx.layout.dimension_rows.items():
-            expected.append((f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}"))
-        expected.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
         for cell, formula, label in expected:
             actual = ctx.data.formula(sheet, cell)
             if actual is None:
                 out.append(error("SAR-FORMULA-REPLACED", f"สูตรในช่องนี้ ({label}) ถูกแทนด้วยค่าคงที่ {_fmt(ctx.data.get(sheet, cell))}",
                                  f"the formula in this cell ({label}) was replaced by the constant {_fmt(ctx.data.get(sheet, cell))}",
                                  sheet=sheet, cell=cell))
-            elif normalise(actual) != normalise(formula):
+            elif normalise(actual) != formula:
                 out.append(error("SAR-FORMULA-CHANGED", f"สูตรในช่องนี้ ({label}) ถูกแก้ไข: {actual[:60]}",
                                  f"the formula in this cell ({label}) was changed: {actual[:60]}", sheet=sheet, cell=cell))
     return out
@@ -425,9 +427,10 @@ def find_agreement_changed(ctx: AuditContext) -> list:
                       f"ตัวชี้วัดไม่ตรงกับคำรับรองที่ลงนาม (เพิ่ม {added or '–'}, หาย {removed or '–'})",
                       f"the indicators differ from the signed agreement (added {added or '–'}, missing {removed or '–'})",
                       sheet=COVER_SHEET)]
+    signed_by_id = {i.id: i for i in ctx.signed.walk()}
     for round_, sheet in _round_sheets(ctx):
         for row in ctx.layout.rows:
-            signed = ctx.signed.find(row.indicator.id)
+            signed = signed_by_id[row.indicator.id]
             target = signed.parts[row.part] if row.is_part and row.part < len(signed.parts) else signed
             checks = [(Col.WEIGHT, target.weight, "น้ำหนัก", "weight")]
             thresholds = (target.thresholds if row.is_part else signed.composite_thresholds if signed.kind == WEIGHTED
