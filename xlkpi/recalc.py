@@ -30,12 +30,16 @@ XLSX_FILTER = "Calc MS Excel 2007 XML"
 
 # Load-time recalculation of OOXML files: 0 = always, 1 = never, 2 = ask. We recalc
 # explicitly with calculateAll() after loading, so "never" avoids computing everything twice.
+# Threaded formula-group calculation is off: in LibreOffice 7.4 it gave #VALUE! for a
+# weighted indicator's composite in a 1,700-row SAR Card (tests/test_three_way.py), correct
+# when the same indicator was alone in a workbook or computed without threads.
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Calculation"><prop oor:name="UseThreadedCalculationForFormulaGroups" oor:op="fuse"><value>false</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
 </oor:items>

@@ -83,9 +83,15 @@ def scored_weight(r: int) -> str:
     return f"=IF(ISNUMBER({Col.SCORE}{r}),{Col.WEIGHT}{r},\"\")"
 
 
+MAX_ARGUMENTS = 255  # Excel's (and LibreOffice's) limit on a function's arguments
+
+
 def total(rows: list) -> str:
-    cells = ",".join(f"{Col.WEIGHTED}{x}" for x in rows)
-    return f"=ROUND(SUM({cells}),4)" if rows else "=0"
+    cells = [f"{Col.WEIGHTED}{x}" for x in rows]
+    if len(cells) > MAX_ARGUMENTS:
+        # more leaves than SUM takes (LibreOffice showed #N/A): a SUM of SUMs of 255 each
+        cells = [f"SUM({','.join(cells[n:n + MAX_ARGUMENTS])})" for n in range(0, len(cells), MAX_ARGUMENTS)]
+    return f"=ROUND(SUM({','.join(cells)}),4)" if rows else "=0"
 
 
 def row_formulas(row: Row) -> dict:
