@@ -319,8 +319,36 @@ def _false_array():
     return FalseArray
 
 
+_RAW_COMPILE_CELL: list = []  # `formulas`' ExcelModel.compile_cell as shipped
+
+
+def _install_number_loading() -> None:
+    """Numbers read from cells keep 15 significant digits, as in Excel.
+
+    `formulas` rounds every number it loads to 15 decimal *places* (round(x, 15)), so a
+    result of 9.99999999996e-05 became 0.0001 and reached a threshold of 0.0001 that it is
+    short of (found by tests/test_three_way.py: score 1 instead of 0).
+    """
+    from formulas.excel import ExcelModel
+
+    if _RAW_COMPILE_CELL:
+        ExcelModel.compile_cell = _RAW_COMPILE_CELL[1]
+        return
+    shipped = ExcelModel.compile_cell
+
+    def compile_cell(self, cell, context, references, formula_references):
+        if cell.data_type == "n" and isinstance(cell.value, float):
+            crd = formula_references.get(cell.coordinate, cell.coordinate)
+            return self._compile_cell(crd, float("%.15g" % cell.value), context, True, references)
+        return shipped(self, cell, context, references, formula_references)
+
+    _RAW_COMPILE_CELL[:] = [shipped, compile_cell]
+    ExcelModel.compile_cell = compile_cell
+
+
 def install_excel_semantics() -> None:
     """Make `formulas` compute like Excel where it departs (idempotent, process-wide)."""
+    _install_number_loading()
     registries = _registries()
     if _RAW:
         if all(registries[reg].get(name) is not _RAW[reg, name] for reg, name in _RAW):
@@ -332,6 +360,10 @@ def install_excel_semantics() -> None:
 
 
 def _uninstall_excel_semantics() -> None:
+    if _RAW_COMPILE_CELL:
+        from formulas.excel import ExcelModel
+
+        ExcelModel.compile_cell = _RAW_COMPILE_CELL[0]
     registries = _registries()
     for (reg, name), fn in _RAW.items():
         registries[reg][name] = fn

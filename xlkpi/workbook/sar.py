@@ -41,8 +41,8 @@ DEPARTMENT_TYPE_TH = {
     "under_minister": "ส่วนราชการขึ้นตรงต่อรัฐมนตรี (directly under the Minister)",
 }
 KIND_TH = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน", WEIGHTED: "ร้อยละเฉลี่ยถ่วงน้ำหนัก", GROUP: "กลุ่ม"}
-WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 9, "E": 10, "F": 8, "G": 8, "H": 8, "I": 8, "J": 8,
-          "K": 12, "L": 10, "M": 11, "N": 28, "O": 28}
+WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 11, "E": 10, "F": 8, "G": 8, "H": 8, "I": 8, "J": 8,
+          "K": 15, "L": 10, "M": 11, "N": 28, "O": 28}
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
 
 
