@@ -21,9 +21,9 @@ KIND_TH = {"sar": "SAR Card", "template": "KPI Template", None: "–"}
 SEVERITY_TH = {"error": "ข้อผิดพลาด (error)", "warning": "ข้อสังเกต (warning)"}
 SUMMARY_HEADINGS = [("ส่วนราชการ", "Department", 30), ("ไฟล์", "File", 34), ("ประเภท", "Kind", 13),
                     ("สถานะ", "Status", 20), ("ข้อผิดพลาด", "Errors", 10), ("ข้อสังเกต", "Warnings", 10),
-                    ("คะแนนรวมที่บันทึก", "Stored total", 13), ("คะแนนรวมที่คำนวณใหม่", "Recomputed total", 13)]
-FINDING_HEADINGS = [("รหัส", "Code", 22), ("ระดับ", "Severity", 14), ("แผ่นงาน", "Sheet", 16), ("ช่อง", "Cell", 9),
-                    ("ข้อความ", "Message (Thai)", 48), ("Message", "Message (English)", 44), ("ไฟล์", "File", 30)]
+                    ("คะแนนรวมที่บันทึก", "Stored total", 16), ("คะแนนรวมที่คำนวณใหม่", "Recomputed total", 18)]
+FINDING_HEADINGS = [("รหัส", "Code", 27), ("ระดับ", "Severity", 14), ("แผ่นงาน", "Sheet", 16), ("ช่อง", "Cell", 9),
+                    ("ข้อความ", "Message (Thai)", 46), ("Message", "Message (English)", 42), ("ไฟล์", "File", 30)]
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 UNKNOWN_DEPARTMENT = "ไม่ทราบส่วนราชการ"
 
@@ -71,7 +71,7 @@ def _headings(ws, row: int, headings: list) -> None:
         cell.font, cell.fill = style.font(bold=True), style.fill(style.HEADER_FILL)
         cell.alignment, cell.border = style.wrap("center", "center"), style.thin_border()
         ws.column_dimensions[get_column_letter(column)].width = width
-    _fit_height(ws, row, headings, 2)
+    _fit_height(ws, row, headings, 3)
 
 
 def _fit_height(ws, row: int, headings: list, lines_min: int = 1) -> None:
@@ -178,6 +178,8 @@ def _write_department(ws, department: str, items: list) -> None:
             for column in range(1, 8):
                 ws.cell(row=row, column=column).font = style.font(italic=column == 1)
                 ws.cell(row=row, column=column).border = style.thin_border()
+            ws.cell(row=row, column=7).font = style.font(color="0563C1", underline="single")
+            _fit_height(ws, row, FINDING_HEADINGS)
             continue
         for finding in findings:
             row += 1
