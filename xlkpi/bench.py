@@ -48,33 +48,12 @@ print(json.dumps({"rc": done.returncode, "wall_s": wall, "cpu_s": usage.ru_utime
 """
 
 
-def _fill_blank_levels(thresholds: list) -> list:
-    """Blank ("–") levels given evenly spaced values between their defined neighbours."""
-    out = list(thresholds)
-    for i, t in enumerate(out):
-        if t is None and 0 < i < len(out) - 1:
-            a = max(j for j in range(i) if out[j] is not None)
-            b = min(j for j in range(i + 1, len(out)) if out[j] is not None)
-            out[i] = round(out[a] + (out[b] - out[a]) * (i - a) / (b - a), 4)
-    return out
-
-
-def good_agreement(rng: random.Random, leaves: int = 40, blank_levels: bool = False):
-    """A random agreement with a result, an explanation and evidence in every round.
-
-    Blank threshold levels are filled in unless asked for: the generated threshold-level
-    formula evaluates `AND(ISNUMBER(H), K*P>=H*P)`, which is #VALUE! when H is "–"
-    (AND does not short-circuit, in Excel or LibreOffice), so a good workbook avoids them.
-    """
+def good_agreement(rng: random.Random, leaves: int = 40):
+    """A random agreement with a result, an explanation and evidence in every round."""
     from .sample import random_agreement
 
     agreement = random_agreement(rng, leaves, rounds=ROUNDS)
     for ind in agreement.walk():
-        if not blank_levels:
-            if ind.thresholds:
-                ind.thresholds = _fill_blank_levels(ind.thresholds)
-            for part in ind.parts:
-                part.thresholds = _fill_blank_levels(part.thresholds)
         if ind.kind == GROUP or not ind.applicable or ind.granted:
             continue
         for round_ in ROUNDS:
