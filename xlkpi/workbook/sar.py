@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from copy import copy
 from pathlib import Path
 
@@ -43,6 +44,8 @@ DEPARTMENT_TYPE_TH = {
 KIND_TH = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน", WEIGHTED: "ร้อยละเฉลี่ยถ่วงน้ำหนัก", GROUP: "กลุ่ม"}
 WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 11, "E": 10, "F": 8, "G": 8, "H": 8, "I": 8, "J": 8,
           "K": 15, "L": 10, "M": 11, "N": 28, "O": 28}
+CHARS_PER_WIDTH = 0.95  # Thai characters of TH Sarabun New 13 pt per unit of column width
+LINE_HEIGHT = 18  # points per line of 13 pt text
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
 
 
@@ -140,7 +143,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
         cell.fill = style.fill(style.HEADER_FILL)
         cell.alignment = style.wrap("center", "center")
         cell.border = border
-    ws.row_dimensions[HEADER_ROW].height = 40
+    ws.row_dimensions[HEADER_ROW].height = 50
     for column, width in WIDTHS.items():
         ws.column_dimensions[column].width = width
     for column in Col.HIDDEN:
@@ -234,6 +237,11 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 cell.protection = unlocked
                 cell.fill = input_fill
             cell_styles[key] = copy(cell._style)
+        # LibreOffice prints a wrapped cell at the default row height, clipping Thai text
+        # that needs more lines: give the row as many lines as its longest wrapped text
+        lines = max(math.ceil(len(str(values.get(column) or "")) / (WIDTHS[column] * CHARS_PER_WIDTH))
+                    for column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE))
+        ws.row_dimensions[r].height = LINE_HEIGHT * max(1, lines) + 3
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted:
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")

@@ -5,6 +5,7 @@ criteria come from the negotiated agreement and are locked.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Indicator
@@ -22,7 +23,7 @@ from .layout import (
     template_name,
     template_sheet,
 )
-from .sar import KIND_TH, _value, _write_cover, save_workbook, write_meta
+from .sar import CHARS_PER_WIDTH, KIND_TH, LINE_HEIGHT, _value, _write_cover, save_workbook, write_meta
 
 DIRECTION_TH = {"up": "ค่ายิ่งสูงยิ่งดี (higher is better)", "down": "ค่ายิ่งต่ำยิ่งดี (lower is better)"}
 
@@ -85,10 +86,15 @@ def _write_indicator_sheet(wb, agreement: Agreement, indicator: Indicator, names
         label.font = style.font(bold=True, size=13)
         label.alignment = style.wrap()
         label.border = border
-        value_cell(row, field_value(indicator, field_), is_input, template_name(indicator.id, field_))
+        value = field_value(indicator, field_)
+        value_cell(row, value, is_input, template_name(indicator.id, field_))
+        # LibreOffice prints wrapped cells at the default height, clipping the two-line
+        # labels: give each row the lines its label (2) or value needs
+        lines = max(2, math.ceil(len(str(value or "")) / (6 * 15 * CHARS_PER_WIDTH)))
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 3
         if is_input and field_ in ("definition", "formula", "rationale", "conditions", "evaluation",
                                    "evidence_expected", "data_source"):
-            ws.row_dimensions[row].height = 60
+            ws.row_dimensions[row].height = max(60, LINE_HEIGHT * lines + 3)
 
     # baseline: the last fiscal years' results
     ws[f"A{BASELINE_ROW}"] = "ข้อมูลพื้นฐาน (baseline), ปีงบประมาณ พ.ศ."
@@ -140,6 +146,7 @@ def _write_indicator_sheet(wb, agreement: Agreement, indicator: Indicator, names
         ws[f"A{row}"].font = style.font(size=13)
         ws[f"A{row}"].alignment = style.wrap()
         ws[f"A{row}"].border = border
+        ws.row_dimensions[row].height = LINE_HEIGHT * max(1, math.ceil(len(label) / (30 * CHARS_PER_WIDTH))) + 3
         for column, value in zip(TEMPLATE_CRITERIA_COLUMNS, values):
             cell = ws[f"{column}{row}"]
             if isinstance(value, str):
