@@ -1,24 +1,13 @@
 """Saving what the cycle writes: a temp file beside the target, then renamed into place."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 
 def save_workbook(wb, path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix or ".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        wb.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    return path
+    from ..workbook.sar import save_workbook as save
+
+    return save(wb, path)
 
 
 def save_yaml(data, path) -> Path:

@@ -278,8 +278,6 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
 def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
     """The SAR Card as an openpyxl Workbook."""
     from openpyxl import Workbook
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.workbook.protection import WorkbookProtection
 
     layout = sar_layout(agreement)
     wb = Workbook()
@@ -309,11 +307,19 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
 
     for round_ in ROUNDS:
         _write_round_sheet(wb, agreement, layout, round_)
-    for name, (sheet, cell) in layout_names(layout).items():
+    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password)
+
+
+def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str):
+    """What every generated workbook ends with: defined names, the hidden copy of the
+    agreement, the Thai default font, and protection of every sheet and of the structure."""
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    for name, (sheet, cell) in names.items():
         column = "".join(c for c in cell if c.isalpha())
-        number = cell[len(column):]
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${number}")
-    write_meta(wb, agreement, KIND_SAR)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${cell[len(column):]}")
+    write_meta(wb, agreement, kind)
     style.default_font(wb)
     for ws in wb.worksheets:
         style.protect(ws, password)

@@ -23,7 +23,7 @@ from .layout import (
     template_name,
     template_sheet,
 )
-from .sar import CHARS_PER_WIDTH, KIND_TH, LINE_HEIGHT, _value, _write_cover, save_workbook, write_meta
+from .sar import CHARS_PER_WIDTH, KIND_TH, LINE_HEIGHT, _value, _write_cover, finish_workbook, save_workbook
 
 DIRECTION_TH = {"up": "ค่ายิ่งสูงยิ่งดี (higher is better)", "down": "ค่ายิ่งต่ำยิ่งดี (lower is better)"}
 
@@ -175,8 +175,6 @@ def _write_indicator_sheet(wb, agreement: Agreement, indicator: Indicator, names
 
 def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
     from openpyxl import Workbook
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.workbook.protection import WorkbookProtection
 
     wb = Workbook()
     cover = _write_cover(wb, agreement, "KPI Template — เอกสารสรุปรายละเอียดตัวชี้วัด")
@@ -191,15 +189,7 @@ def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD)
     names: dict = {}
     for indicator in agreement.walk():
         _write_indicator_sheet(wb, agreement, indicator, names)
-    for name, (sheet, cell) in names.items():
-        column = "".join(c for c in cell if c.isalpha())
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${cell[len(column):]}")
-    write_meta(wb, agreement, KIND_TEMPLATE)
-    style.default_font(wb)
-    for ws in wb.worksheets:
-        style.protect(ws, password)
-    wb.security = WorkbookProtection(workbookPassword=password, lockStructure=True)
-    return wb
+    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password)
 
 
 def write_template(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD) -> Path:
