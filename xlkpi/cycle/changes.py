@@ -286,34 +286,22 @@ def request_from_dict(data: Any, source: str) -> tuple[Optional[ChangeRequest], 
 
 
 def load_request(path) -> tuple[Optional[ChangeRequest], list[Finding]]:
-    import yaml
+    from ._io import load_record
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    except Exception as exc:
-        return None, [error("CHG-READ", f"อ่านคำขอไม่ได้: {exc}", f"cannot read the request: {exc}", file=str(path))]
-    return request_from_dict(data, str(path))
+    return load_record(path, request_from_dict, "CHG-READ")
 
 
 def load_requests(folder, department: Optional[str] = None) -> tuple[list[ChangeRequest], list[Finding]]:
     """Every change request in <folder>/changes (of one department when given), by number."""
-    requests, findings = [], []
-    for path in sorted((Path(folder) / "changes").glob("*.yaml")):
-        request, more = load_request(path)
-        findings += more
-        if request and (department is None or request.department == department):
-            requests.append(request)
-    requests.sort(key=lambda r: (r.department, r.number))
-    return requests, findings
+    from ._io import load_records
+
+    return load_records(folder, "changes", load_request, department)
 
 
 def save_request(request: ChangeRequest, path=None) -> Path:
-    from ._io import save_yaml
+    from ._io import save_record
 
-    path = Path(path or request.path)
-    save_yaml(request.to_dict(), path)
-    request.path = path
-    return path
+    return save_record(request, path)
 
 
 def new_request(folder, department: str, changes, reason: str = "", submitted_on: str = "") -> ChangeRequest:

@@ -114,33 +114,21 @@ def review_from_dict(data: Any, source: str) -> tuple[Optional[ReviewRequest], l
 
 
 def load_review(path) -> tuple[Optional[ReviewRequest], list[Finding]]:
-    import yaml
+    from ._io import load_record
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    except Exception as exc:
-        return None, [error("REV-READ", f"อ่านคำขอไม่ได้: {exc}", f"cannot read the request: {exc}", file=str(path))]
-    return review_from_dict(data, str(path))
+    return load_record(path, review_from_dict, "REV-READ")
 
 
 def load_reviews(folder, department: Optional[str] = None) -> tuple[list[ReviewRequest], list[Finding]]:
-    reviews, findings = [], []
-    for path in sorted((Path(folder) / "reviews").glob("*.yaml")):
-        review, more = load_review(path)
-        findings += more
-        if review and (department is None or review.department == department):
-            reviews.append(review)
-    reviews.sort(key=lambda r: (r.department, r.number))
-    return reviews, findings
+    from ._io import load_records
+
+    return load_records(folder, "reviews", load_review, department)
 
 
 def save_review(review: ReviewRequest, path=None) -> Path:
-    from ._io import save_yaml
+    from ._io import save_record
 
-    path = Path(path or review.path)
-    save_yaml(review.to_dict(), path)
-    review.path = path
-    return path
+    return save_record(review, path)
 
 
 def new_review(folder, department: str, indicator: str, reason: str, round_: int = 12,
