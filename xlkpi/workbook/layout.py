@@ -26,6 +26,9 @@ COVER_SHEET = "ปก"
 META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
 SAR_TITLE = "SAR Card"
 TEMPLATE_TITLE = "KPI Template"
+#: The layout's version, stored in the hidden sheet and signed with the agreement: a change to
+#: what the generators write bumps it, so a workbook is audited against the layout it was made in.
+LAYOUT_VERSION = 1
 KIND_SAR = "sar"
 KIND_TEMPLATE = "template"
 

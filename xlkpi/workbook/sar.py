@@ -22,6 +22,7 @@ from .layout import (
     HEADER_ROW,
     HEADINGS,
     KIND_SAR,
+    LAYOUT_VERSION,
     MET,
     META_SHEET,
     NOT_MET,
@@ -66,19 +67,30 @@ def agreement_without_results(agreement: Agreement) -> dict:
     return data
 
 
-def write_meta(wb, agreement: Agreement, kind: str) -> None:
-    """A very hidden sheet with what the workbook was generated from."""
+def meta_text(agreement: Agreement) -> str:
+    """The canonical agreement as the hidden sheet stores it (and as `xlkpi.keys` signs it)."""
+    return json.dumps(agreement_without_results(agreement), ensure_ascii=False, sort_keys=True)
+
+
+def write_meta(wb, agreement: Agreement, kind: str, signer=None) -> None:
+    """A very hidden sheet with what the workbook was generated from.
+
+    `signer(text, layout_version)` returns the signature (xlkpi.keys) of the canonical
+    agreement and the layout version, stored in B5; the audit believes none of it unless the
+    signature verifies."""
     from .. import __version__
 
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "veryHidden"
     ws["A1"], ws["B1"] = "kind", kind
     ws["A2"], ws["B2"] = "generator", f"xlkpi {__version__}"
-    ws["A3"], ws["B3"] = "format", 1
-    text = json.dumps(agreement_without_results(agreement), ensure_ascii=False, sort_keys=True)
+    ws["A3"], ws["B3"] = "format", LAYOUT_VERSION
+    text = meta_text(agreement)
     ws["A4"] = "agreement"
     for n, start in enumerate(range(0, len(text), META_CHUNK)):
         style.put_text(ws.cell(row=4, column=2 + n), text[start:start + META_CHUNK])
+    if signer is not None:
+        ws["A5"], ws["B5"] = "signature", signer(text, LAYOUT_VERSION)
     style.protect(ws)
 
 
@@ -275,7 +287,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
     ws.oddFooter.center.text = "&P / &N"
 
 
-def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
+def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, signer=None):
     """The SAR Card as an openpyxl Workbook."""
     from openpyxl import Workbook
 
@@ -307,10 +319,10 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
 
     for round_ in ROUNDS:
         _write_round_sheet(wb, agreement, layout, round_)
-    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password)
+    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer)
 
 
-def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str):
+def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str, signer=None):
     """What every generated workbook ends with: defined names, the hidden copy of the
     agreement, the Thai default font, and protection of every sheet and of the structure."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -319,7 +331,7 @@ def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: 
     for name, (sheet, cell) in names.items():
         column = "".join(c for c in cell if c.isalpha())
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${cell[len(column):]}")
-    write_meta(wb, agreement, kind)
+    write_meta(wb, agreement, kind, signer)
     style.default_font(wb)
     for ws in wb.worksheets:
         style.protect(ws, password)
@@ -335,5 +347,5 @@ def save_workbook(wb, path) -> Path:
     return Path(path)
 
 
-def write_sar(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD) -> Path:
-    return save_workbook(build_sar(agreement, password), path)
+def write_sar(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD, signer=None) -> Path:
+    return save_workbook(build_sar(agreement, password, signer), path)

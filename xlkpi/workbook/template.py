@@ -173,7 +173,7 @@ def _write_indicator_sheet(wb, agreement: Agreement, indicator: Indicator, names
     ws.print_area = f"A1:G{CRITERIA_ROW + len(rows) + 2}"
 
 
-def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
+def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, signer=None):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -189,8 +189,8 @@ def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD)
     names: dict = {}
     for indicator in agreement.walk():
         _write_indicator_sheet(wb, agreement, indicator, names)
-    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password)
+    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password, signer)
 
 
-def write_template(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD) -> Path:
-    return save_workbook(build_template(agreement, password), path)
+def write_template(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD, signer=None) -> Path:
+    return save_workbook(build_template(agreement, password, signer), path)

@@ -1,0 +1,133 @@
+"""What the generator writes for a trusted agreement, as the audit's canonical model.
+
+`expected_model(text, kind)` runs the generator itself (`build_sar` / `build_template`) on
+the agreement, saves it into memory and reads it back with the same reader as the audited
+file (`ooxml.read_book`), so both sides pass through one canonicalisation; whatever the
+generator writes — a new column, another formula — the whitelist follows without a change
+here.  Models are cached per (kind, agreement text): a batch builds each agreement's once.
+
+It also says which cells are the officer's inputs (the cells the generator leaves unlocked)
+and what each may hold, and gives the audit a *trusted view* of the workbook: the generator's
+value for every other cell, the file's only for inputs.
+"""
+from __future__ import annotations
+
+import io
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Optional
+
+from ..workbook.layout import (
+    BASELINE_ROW,
+    KIND_SAR,
+    KIND_TEMPLATE,
+    META_SHEET,
+    Col,
+    sar_layout,
+)
+from .ooxml import Book, read_book
+from .whitelist import CHOICE, NUMBER, TEXT, InputCell
+
+#: Hidden-sheet cells that are not the generator's to fix: its version and the signature.
+FREE_CELLS = frozenset({(META_SHEET, "B2"), (META_SHEET, "A5"), (META_SHEET, "B5")})
+_CACHE: "OrderedDict[tuple, Expected]" = OrderedDict()
+CACHE_SIZE = 32
+
+
+@dataclass
+class Expected:
+    kind: str
+    agreement: object  # Agreement (the trusted one, without results)
+    book: Book
+    inputs: dict  # (sheet, cell) -> InputCell
+    sheetnames: list
+
+
+def _choices(formula: Optional[str]) -> frozenset:
+    text = (formula or "").strip()
+    if text.startswith('"') and text.endswith('"'):
+        return frozenset(t.strip() for t in text[1:-1].replace('""', '"').split(","))
+    return frozenset()
+
+
+def _input_cells(book: Book, kind: str, agreement) -> dict:
+    labels = {}
+    if kind == KIND_SAR:
+        for row in sar_layout(agreement).rows:
+            labels[row.row] = row.indicator.id
+    inputs = {}
+    for sheet in book.sheets:
+        by_cell = {}
+        for (vtype, _op, f1, _f2, *_flags), cells in sheet.validations.items():
+            for cell in cells:
+                by_cell[cell] = (vtype, f1)
+        for ref, cell in sheet.cells.items():
+            if book.styles[cell.style][4][0]:  # locked
+                continue
+            row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            label = labels.get(row, "") if kind == KIND_SAR else sheet.name.removeprefix("KPI ")
+            vtype, f1 = by_cell.get(ref, (None, None))
+            if vtype in ("decimal", "whole"):
+                spec = InputCell(NUMBER, label=label)
+            elif vtype == "list":
+                spec = InputCell(CHOICE, _choices(f1), label=label)
+            elif kind == KIND_TEMPLATE and row == BASELINE_ROW + 1:
+                spec = InputCell(NUMBER, label=label, code="TPL-BASELINE-NOT-NUMBER")
+            elif kind == KIND_SAR and ref.startswith(Col.RESULT):
+                spec = InputCell(NUMBER, label=label)
+            else:
+                spec = InputCell(TEXT, label=label)
+            inputs[(sheet.name, ref)] = spec
+    return inputs
+
+
+def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
+    """The generator's workbook for the agreement `text` (its canonical JSON), or findings."""
+    from ..agreement import parse
+    from ..workbook.sar import build_sar
+    from ..workbook.template import build_template
+
+    key = (kind, text)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key], []
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        from ..findings import error
+
+        return None, [error("WB-NOT-XLKPI", f"สำเนาคำรับรองในแผ่นงานซ่อนอ่านไม่ได้: {exc}",
+                            f"the hidden copy of the agreement cannot be read: {exc}", sheet=META_SHEET, cell="B4")]
+    agreement, findings = parse(data, META_SHEET)
+    if agreement is None or any(f.is_error for f in findings):
+        return None, findings
+    build = build_sar if kind == KIND_SAR else build_template
+    buffer = io.BytesIO()
+    build(agreement).save(buffer)
+    book = read_book(buffer.getvalue())
+    expected = Expected(kind, agreement, book, _input_cells(book, kind, agreement), [s.name for s in book.sheets])
+    _CACHE[key] = expected
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return expected, []
+
+
+class TrustedView:
+    """Cells as the audit may believe them: the generator's, except the officer's inputs."""
+
+    def __init__(self, expected: Expected, actual_values: dict):
+        self.sheetnames = list(expected.sheetnames)
+        self._inputs = expected.inputs
+        self._actual = actual_values
+        self._expected = {(s.name, ref): c.value for s in expected.book.sheets for ref, c in s.cells.items()}
+
+    def get(self, sheet: str, cell: str):
+        key = (sheet, cell)
+        if key in self._inputs:
+            return self._actual.get(key)
+        value = self._expected.get(key)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
