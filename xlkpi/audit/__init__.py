@@ -95,13 +95,27 @@ def department_key(text) -> str:
     return unicodedata.normalize("NFC", str(text or "")).strip()
 
 
+_KEYS: dict = {}
+
+
 @dataclass
 class Trust:
     """What the auditor trusts: signed agreements by department code, and/or the public key."""
 
     agreements: dict = field(default_factory=dict)  # department_key -> Agreement
-    public_key: object = None
+    public_key_pem: Optional[bytes] = None  # PEM bytes: a Trust crosses process boundaries
     agreements_given: bool = False
+
+    @property
+    def public_key(self):
+        if self.public_key_pem is None:
+            return None
+        key = _KEYS.get(self.public_key_pem)
+        if key is None:
+            from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+            key = _KEYS[self.public_key_pem] = load_pem_public_key(self.public_key_pem)
+        return key
 
     @classmethod
     def of(cls, signed) -> "Trust":

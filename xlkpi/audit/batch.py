@@ -31,8 +31,13 @@ def collect(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
-    """Signed agreements by department name, from a file or every .yaml/.yml/.json in a folder."""
+    """Signed agreements by department code, from a file or every .yaml/.yml/.json in a folder.
+
+    The key is `department_code` (or, for files without one, the department's name), Unicode
+    NFC-normalised and stripped; two files with the same key are an error.
+    """
     from ..agreement import load
+    from . import department_key
 
     if agreement is None:
         return {}, []
@@ -44,20 +49,30 @@ def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
         if loaded is None or any(f.is_error for f in problems):
             findings += problems
             continue
-        signed[loaded.department] = loaded
+        key = department_key(loaded.department_code or loaded.department)
+        if key in signed:
+            findings.append(error("AGR-DUPLICATE-DEPARTMENT", f"มีคำรับรองของส่วนราชการรหัส {key} มากกว่าหนึ่งไฟล์: {path}",
+                                  f"more than one signed agreement for department code {key}: {path}", file=str(path)))
+            continue
+        signed[key] = loaded
     return signed, findings
 
 
 def _audit_one(args) -> AuditResult:
-    path, signed_by_department, round_ = args
-    return audit_file(path, signed_by_department, round_)
+    path, trust, round_ = args
+    return audit_file(path, trust, round_)
 
 
-def audit_many(paths: list[Path], signed: dict, round_: Optional[int] = None,
+def audit_many(paths: list[Path], signed, round_: Optional[int] = None,
                workers: Optional[int] = None, progress: bool = False) -> Iterator[AuditResult]:
-    """Audit every path, yielding results in the order given; all cores by default."""
+    """Audit every path, yielding results in the order given; all cores by default.
+
+    `signed` is a `Trust`, or signed agreements by department code, or None."""
+    from . import Trust
+
     workers = workers or os.cpu_count() or 1
-    jobs = [(p, signed, round_) for p in paths]
+    trust = Trust.of(signed)
+    jobs = [(p, trust, round_) for p in paths]
     bar = None
     if progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
