@@ -99,9 +99,9 @@ def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
 
         return None, [error("WB-NOT-XLKPI", f"สำเนาคำรับรองในแผ่นงานซ่อนอ่านไม่ได้: {exc}",
                             f"the hidden copy of the agreement cannot be read: {exc}", sheet=META_SHEET, cell="B4")]
-    agreement, findings = parse(data, META_SHEET)
+    agreement, findings = parse(data, "")
     if agreement is None or any(f.is_error for f in findings):
-        return None, findings
+        return None, [f.located(sheet=META_SHEET) for f in findings]
     build = build_sar if kind == KIND_SAR else build_template
     buffer = io.BytesIO()
     build(agreement).save(buffer)

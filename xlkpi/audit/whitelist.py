@@ -313,9 +313,22 @@ def compare(expected: Book, actual: Book, inputs: dict, free: frozenset = frozen
         _compare_cells(e.name, e, a, expected.styles, actual.styles, inputs, free, out)
         _compare_layout(e.name, e, a, out)
         _compare_sheet_settings(e.name, e, a, out, printed=_visible(e.state))
+    return _capped(out, e_names)
+
+
+def _position(finding: Finding, sheets: list) -> tuple:
+    cell = finding.cell or ""
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters):]
+    order = sheets.index(finding.sheet) if finding.sheet in sheets else -1
+    return order, int(digits) if digits.isdigit() else 0, len(letters), letters
+
+
+def _capped(out: list, sheets: list) -> list:
+    """At most MAX_FINDINGS, the first ones in reading order (sheet, row, column)."""
     if len(out) > MAX_FINDINGS:
         more = len(out) - MAX_FINDINGS
-        out = out[:MAX_FINDINGS]
+        out = sorted(out, key=lambda f: _position(f, sheets))[:MAX_FINDINGS]
         out.append(error("WB-MANY-DIFFERENCES", f"และยังมีความแตกต่างอีก {more} รายการ",
                          f"and {more} more differences", cell="workbook"))
     return out
@@ -348,4 +361,4 @@ def compare_values(expected, data, free: frozenset = frozenset()) -> list[Findin
             ac = Cell(found[0], found[1]) if found else None
             _compare_content(sheet.name, ref, sheet.cells.get(ref), ac, expected.inputs.get((sheet.name, ref)), out,
                              formulas_known=data.formulas is not None)
-    return out[:MAX_FINDINGS]
+    return _capped(out, list(expected.sheetnames))
