@@ -25,7 +25,8 @@ from .formulas import canonical
 from .ooxml import Book, Sheet, column_letters
 
 NUMBER, CHOICE, TEXT = "number", "choice", "text"
-MAX_FINDINGS = 200  # per workbook; a wholesale change is summarised after that
+MAX_FINDINGS = 200  # per workbook; beyond that, PER_CODE of each code and a summary
+PER_CODE = 25
 PLAUSIBLE = 1e15  # the generator's data validation range for results
 ROW_TOLERANCE = 0.9  # LibreOffice stores 50 pt as 49.5 pt
 COLUMN_TOLERANCE = 0.8
@@ -325,13 +326,22 @@ def _position(finding: Finding, sheets: list) -> tuple:
 
 
 def _capped(out: list, sheets: list) -> list:
-    """At most MAX_FINDINGS, the first ones in reading order (sheet, row, column)."""
-    if len(out) > MAX_FINDINGS:
-        more = len(out) - MAX_FINDINGS
-        out = sorted(out, key=lambda f: _position(f, sheets))[:MAX_FINDINGS]
-        out.append(error("WB-MANY-DIFFERENCES", f"และยังมีความแตกต่างอีก {more} รายการ",
-                         f"and {more} more differences", cell="workbook"))
-    return out
+    """At most PER_CODE findings of each code, the first in reading order (sheet, row, column),
+    then one finding saying how many more; a wholesale change stays readable."""
+    if len(out) <= MAX_FINDINGS:
+        return out
+    kept, omitted = [], {}
+    for finding in sorted(out, key=lambda f: _position(f, sheets)):
+        count = sum(1 for k in kept if k.code == finding.code)
+        if count < PER_CODE:
+            kept.append(finding)
+        else:
+            omitted[finding.code] = omitted.get(finding.code, 0) + 1
+    if omitted:
+        more = ", ".join(f"{code} × {n}" for code, n in sorted(omitted.items()))
+        kept.append(error("WB-MANY-DIFFERENCES", f"และยังมีความแตกต่างอีก: {more}", f"and more differences: {more}",
+                          cell="workbook"))
+    return kept
 
 
 def compare_values(expected, data, free: frozenset = frozenset()) -> list[Finding]:
