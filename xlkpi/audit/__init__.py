@@ -241,7 +241,7 @@ def _cover_totals(expected, layout) -> dict:
     from .formulas import canonical
 
     wanted = {canonical(f"{quoted(round_sheet(r))}!{Col.WEIGHTED}{layout.total_row}"): r for r in ROUNDS}
-    cover = expected.book.sheet(COVER_SHEET)
+    cover = expected.book.sheet(COVER_SHEET) if expected.book is not None else None
     return {wanted[canonical(c.formula)]: ref for ref, c in (cover.cells.items() if cover else ())
             if c.formula and canonical(c.formula) in wanted}
 
@@ -254,8 +254,8 @@ def _run_rules(result: AuditResult, data, view, expected, kind: str, round_) -> 
 
     trusted = expected.agreement
     agreement, findings, _kind = agreement_from_workbook(view, data.file)
-    # the whitelist already holds every input to its type: keep the read-back's other findings
-    result.findings.extend(f for f in findings if f.code != "SAR-RESULT-NOT-NUMBER")
+    # the input checks already hold every input to its type: keep the read-back's other findings
+    result.findings.extend(f for f in findings if f.code != "SAR-RESULT-NOT-NUMBER" or expected.book is None)
     if agreement is None:
         return result
     result.department, result.ministry = trusted.department, trusted.ministry
@@ -294,11 +294,13 @@ def _run_rules(result: AuditResult, data, view, expected, kind: str, round_) -> 
 def audit_data(data, signed=None, round_: Optional[int] = None) -> AuditResult:
     """Audit cell values alone (a live Excel book through xlwings): no package to compare.
 
-    The baseline is chosen as for a file; the workbook's non-input cells are compared by value
-    (and by formula when the book gives them) with the generator's, then the content rules run.
+    With a signed agreement, the non-input cells are compared by value (and by formula when
+    the book gives them) with the generator's.  Without one — the officer's Score & Audit
+    click — the book's own copy is the (unverified) baseline and no workbook is generated:
+    the content rules and the input checks run on the book as it is, in a fraction of a second.
     """
-    from .expected import FREE_CELLS, TrustedView, expected_model
-    from .whitelist import compare_values
+    from .expected import FREE_CELLS, TrustedView, expected_model, light_expected
+    from .whitelist import check_input, compare_values
 
     trust = Trust.of(signed)
     result = AuditResult(data.file)
@@ -307,12 +309,35 @@ def audit_data(data, signed=None, round_: Optional[int] = None) -> AuditResult:
     result.findings.extend(findings)
     if text is None:
         return result
+    if result.baseline == BASELINE_UNVERIFIED and not trust.agreements_given and trust.public_key_pem is None:
+        expected, findings = light_expected(text, kind)
+        result.findings.extend(f.located(file=data.file) for f in findings)
+        if expected is None:
+            return result
+        for (sheet, cell), spec in expected.inputs.items():
+            if (sheet, cell) in data.values or data.formula(sheet, cell):
+                from .ooxml import Cell
+
+                found = Cell(data.values.get((sheet, cell)), (data.formula(sheet, cell) or "").lstrip("=") or None)
+                result.findings.extend(f.located(file=data.file) for f in check_input(sheet, cell, spec, found))
+        return _dedupe(_run_rules(result, data, data, expected, kind, round_))
     expected, findings = expected_model(text, kind)
     result.findings.extend(f.located(file=data.file) for f in findings)
     if expected is None:
         return result
     result.findings.extend(f.located(file=data.file) for f in compare_values(expected, data, FREE_CELLS))
     return _run_rules(result, data, TrustedView(expected, data.values), expected, kind, round_)
+
+
+def _dedupe(result: AuditResult) -> AuditResult:
+    seen, kept = set(), []
+    for f in result.findings:
+        key = (f.code, f.sheet, f.cell)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    result.findings = kept
+    return result
 
 
 def audit_file(path, signed=None, round_: Optional[int] = None) -> AuditResult:

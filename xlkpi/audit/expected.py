@@ -113,6 +113,58 @@ def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
     return expected, []
 
 
+def layout_inputs(agreement, kind: str) -> dict:
+    """The input cells as the layout names them (no workbook generated): for a live book."""
+    from ..model import ROUNDS
+    from ..workbook.layout import (
+        BASELINE_COLUMNS,
+        MET,
+        NOT_MET,
+        TEMPLATE_FIELDS,
+        input_columns,
+        round_sheet,
+        template_field_cell,
+        template_sheet,
+    )
+
+    inputs = {}
+    if kind == KIND_SAR:
+        for row in sar_layout(agreement).rows:
+            for column in input_columns(row):
+                spec = (InputCell(NUMBER, label=row.indicator.id) if column == Col.RESULT else
+                        InputCell(CHOICE, frozenset({MET, NOT_MET}), label=row.indicator.id) if column in Col.CRITERIA
+                        else InputCell(TEXT, label=row.indicator.id))
+                for round_ in ROUNDS:
+                    inputs[(round_sheet(round_), row.cell(column))] = spec
+    else:
+        for ind in agreement.walk():
+            sheet = template_sheet(ind.id)
+            for field_, _th, _en, is_input in TEMPLATE_FIELDS:
+                if is_input:
+                    inputs[(sheet, template_field_cell(field_))] = InputCell(TEXT, label=ind.id)
+            for column in BASELINE_COLUMNS:
+                inputs[(sheet, f"{column}{BASELINE_ROW + 1}")] = InputCell(NUMBER, label=ind.id,
+                                                                          code="TPL-BASELINE-NOT-NUMBER")
+    return inputs
+
+
+def light_expected(text: str, kind: str) -> tuple[Optional[Expected], list]:
+    """The trusted agreement and its input cells without generating the workbook."""
+    from ..agreement import parse
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        from ..findings import error
+
+        return None, [error("WB-NOT-XLKPI", f"สำเนาคำรับรองในแผ่นงานซ่อนอ่านไม่ได้: {exc}",
+                            f"the hidden copy of the agreement cannot be read: {exc}", sheet=META_SHEET, cell="B4")]
+    agreement, findings = parse(data, "")
+    if agreement is None or any(f.is_error for f in findings):
+        return None, [f.located(sheet=META_SHEET) for f in findings]
+    return Expected(kind, agreement, None, layout_inputs(agreement, kind), []), []
+
+
 class TrustedView:
     """Cells as the audit may believe them: the generator's, except the officer's inputs."""
 
