@@ -58,6 +58,13 @@ def _calculated(data, agreement):
         for s in score.indicators:
             row = layout.indicator_row(s.id)
             stored[row.cell(Col.SCORE)], stored[row.cell(Col.WEIGHTED)] = s.score, s.weighted
+            if s.composite is not None:  # what the result cell of a weighted indicator shows
+                stored[row.cell(Col.RESULT)] = s.composite
+            for n, part_score in enumerate(s.part_scores):
+                stored[layout.part_row(s.id, n).cell(Col.SCORE)] = part_score
+            met = row.indicator.result.get(round_) if row.indicator.kind == MILESTONE else None
+            if met:  # a milestone row's result cell: how many milestones in a row are met
+                stored[row.cell(Col.RESULT)] = (met + [False]).index(False)
         for dimension, r in layout.dimension_rows.items():
             stored[f"{Col.WEIGHTED}{r}"] = score.dimensions[str(dimension)]
         stored[f"{Col.WEIGHTED}{layout.total_row}"] = score.total

@@ -271,6 +271,19 @@ def find_missing_evidence(ctx: AuditContext) -> list:
     return out
 
 
+def _milestone_level(ind: Indicator, round_: int):
+    """The level a milestone row's result cell shows: milestones 1..L all met ("" unreported)."""
+    met = ind.result.get(round_)
+    if not met:
+        return None
+    level = 0
+    for done in met:
+        if not done:
+            break
+        level += 1
+    return level
+
+
 def _same(stored, recomputed) -> bool:
     from ..verify import same_value
 
@@ -288,6 +301,14 @@ def find_stored_scores_differing(ctx: AuditContext) -> list:
             row = ctx.layout.indicator_row(s.id)
             outputs.append((sheet, row.cell(Col.SCORE), s.score, s.id))
             outputs.append((sheet, row.cell(Col.WEIGHTED), s.weighted, s.id))
+            # the visible computed results: a weighted indicator's composite and its parts'
+            # scores, a milestone indicator's level reached
+            if s.part_scores or s.composite is not None:
+                outputs.append((sheet, row.cell(Col.RESULT), s.composite, s.id))
+                for n, part_score in enumerate(s.part_scores):
+                    outputs.append((sheet, ctx.layout.part_row(s.id, n).cell(Col.SCORE), part_score, f"{s.id} ({n + 1})"))
+            elif row.indicator.kind == MILESTONE and row.applicable and not row.indicator.granted:
+                outputs.append((sheet, row.cell(Col.RESULT), _milestone_level(ctx.agreement.find(s.id), round_), s.id))
         for d, r in ctx.layout.dimension_rows.items():
             outputs.append((sheet, f"{Col.WEIGHTED}{r}", result.dimensions[str(d)], f"dim {d}"))
         outputs.append((sheet, f"{Col.WEIGHTED}{ctx.layout.total_row}", result.total, "total"))
