@@ -67,6 +67,7 @@ class Sheet:
     printing: dict = field(default_factory=dict)
     objects: list = field(default_factory=list)  # drawings, pictures, OLE objects, controls, tables
     max_row: int = 0
+    max_col: int = 0
 
 
 @dataclass
@@ -340,7 +341,7 @@ def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, r
     row_tag, c_tag, f_tag, v_tag, is_tag, t_tag = (ns(t) for t in ("row", "c", "f", "v", "is", "t"))
     cells = sheet.cells
     shared: dict = {}
-    last_row = 0
+    last_row = last_col = 0
     for child in root:
         tag = child.tag
         if tag == ns("sheetData"):
@@ -411,6 +412,8 @@ def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, r
                         value = None
                     style = int(c.get("s", "0"))
                     cells[ref] = Cell(value, formula, style, kind)
+                    if column > last_col:
+                        last_col = column
                     if (value is not None or formula is not None) and row_number > last_row:
                         last_row = row_number
         elif tag == ns("cols"):
@@ -491,6 +494,7 @@ def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, r
     else:
         sheet.printing.pop("scale", None)
     sheet.max_row = last_row
+    sheet.max_col = last_col
 
 
 def _shared_strings_of(inline, ns):

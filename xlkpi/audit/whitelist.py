@@ -211,7 +211,7 @@ def _compare_layout(sheet: str, e: Sheet, a: Sheet, out: list) -> None:
                                  eh or e_row_default, ah))
     e_col_default = e.format.get("default_col_width", 8.43)
     a_col_default = a.format.get("default_col_width", 8.43)
-    last = max([0, *e.cols, *a.cols] + [_column_of(ref) for ref in e.cells])
+    last = max([0, *e.cols, *a.cols, e.max_col])
     for n in range(1, last + 1):
         ew, ehid = e.cols.get(n, (None, False))
         aw, ahid = a.cols.get(n, (None, False))
@@ -228,15 +228,6 @@ def _compare_layout(sheet: str, e: Sheet, a: Sheet, out: list) -> None:
     if e.format.get("show_zeros", True) != a.format.get("show_zeros", True):
         out.append(_diff("WB-FORMAT-CHANGED", sheet, "", "การแสดงค่าศูนย์ถูกเปลี่ยน", "showing zero values was changed",
                          e.format.get("show_zeros", True), a.format.get("show_zeros", True)))
-
-
-def _column_of(ref: str) -> int:
-    n = 0
-    for ch in ref:
-        if ch.isdigit():
-            break
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _compare_sheet_settings(sheet: str, e: Sheet, a: Sheet, out: list, printed: bool = True) -> None:
