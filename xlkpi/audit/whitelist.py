@@ -149,8 +149,10 @@ def _compare_cells(sheet: str, e: Sheet, a: Sheet, e_styles: list, a_styles: lis
         es = e_styles[ec.style] if ec is not None and ec.style < len(e_styles) else e_default
         fs = a_styles[ac.style] if ac is not None and ac.style < len(a_styles) else a_default
         if es is not fs and es != fs and ref not in covered:
-            has_content = (ec is not None and (ec.value is not None or ec.formula is not None)) or \
-                          (ac is not None and (ac.value is not None or ac.formula is not None))
+            # an input shows what the officer will type: its format matters while it is empty
+            has_content = spec is not None or \
+                (ec is not None and (ec.value is not None or ec.formula is not None)) or \
+                (ac is not None and (ac.value is not None or ac.formula is not None))
             for (th, en), ev, fv in _style_diff(es, fs, has_content):
                 out.append(_diff("WB-FORMAT-CHANGED", sheet, ref, f"{th}ของช่องถูกเปลี่ยน", f"the cell's {en} changed",
                                  _style_text(ev), _style_text(fv)))
