@@ -1,10 +1,10 @@
 """What the generator writes for a trusted agreement, as the audit's canonical model.
 
 `expected_model(text, kind)` runs the generator itself (`build_sar` / `build_template`) on
-the agreement, saves it into memory and reads it back with the same reader as the audited
-file (`ooxml.read_book`), so both sides pass through one canonicalisation; whatever the
-generator writes — a new column, another formula — the whitelist follows without a change
-here.  Models are cached per (kind, agreement text): a batch builds each agreement's once.
+the agreement and takes the canonical model of the workbook it built (`inmemory`: what
+`ooxml.read_book` gives for the saved file, without saving it — a test holds the two equal),
+so both sides pass through one canonicalisation; whatever the generator writes — a new
+column, another formula — the whitelist follows without a change here.  Models are cached per (kind, agreement text): a batch builds each agreement's once.
 
 It also says which cells are the officer's inputs (the cells the generator leaves unlocked)
 and what each may hold, and gives the audit a *trusted view* of the workbook: the generator's
@@ -12,7 +12,6 @@ value for every other cell, the file's only for inputs.
 """
 from __future__ import annotations
 
-import io
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,7 +25,8 @@ from ..workbook.layout import (
     Col,
     sar_layout,
 )
-from .ooxml import Book, read_book
+from .inmemory import book_from_openpyxl
+from .ooxml import Book
 from .whitelist import CHOICE, NUMBER, TEXT, InputCell
 
 #: Hidden-sheet cells that are not the generator's to fix: its version and the signature.
@@ -103,9 +103,7 @@ def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
     if agreement is None or any(f.is_error for f in findings):
         return None, [f.located(sheet=META_SHEET) for f in findings]
     build = build_sar if kind == KIND_SAR else build_template
-    buffer = io.BytesIO()
-    build(agreement).save(buffer)
-    book = read_book(buffer.getvalue())
+    book = book_from_openpyxl(build(agreement))
     expected = Expected(kind, agreement, book, _input_cells(book, kind, agreement), [s.name for s in book.sheets])
     _CACHE[key] = expected
     while len(_CACHE) > CACHE_SIZE:

@@ -235,10 +235,10 @@ BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9
 
 
 class _Ns:
-    """Tag names of one dialect."""
+    """Tag names of one dialect (no namespace: openpyxl's elements before they are written)."""
 
     def __init__(self, main: str):
-        self.m = "{%s}" % main
+        self.m = "{%s}" % main if main else ""
 
     def __call__(self, tag: str) -> str:
         return self.m + tag
@@ -416,76 +416,12 @@ def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, r
                         last_col = column
                     if (value is not None or formula is not None) and row_number > last_row:
                         last_row = row_number
-        elif tag == ns("cols"):
-            for col in child:
-                lo, hi = int(col.get("min", "1")), int(col.get("max", "1"))
-                width, hidden = _float(col.get("width")), _bool(col.get("hidden"), False)
-                for n in range(lo, min(hi, 256) + 1):
-                    sheet.cols[n] = (width, hidden)
-        elif tag == ns("sheetFormatPr"):
-            sheet.format["zero_height"] = _bool(child.get("zeroHeight"), False)
-            sheet.format["default_row_height"] = _float(child.get("defaultRowHeight"), DEFAULT_ROW_HEIGHT)
-            width = _float(child.get("defaultColWidth"))
-            if width is None and child.get("baseColWidth") is not None:
-                width = _float(child.get("baseColWidth"), 8) + 0.43
-            sheet.format["default_col_width"] = width if width is not None else DEFAULT_COL_WIDTH
-        elif tag == ns("sheetViews"):
-            for view in child:
-                sheet.format["show_zeros"] = _bool(view.get("showZeros"), True)
-                sheet.format["right_to_left"] = _bool(view.get("rightToLeft"), False)
-        elif tag == ns("sheetPr"):
-            setup = child.find(ns("pageSetUpPr"))
-            sheet.printing["fit_to_page"] = setup is not None and _bool(setup.get("fitToPage"), False)
-        elif tag == ns("sheetProtection"):
-            sheet.protection = {k: _bool(child.get(k), d) for k, d in SHEET_PROTECTION_DEFAULTS.items()}
-        elif tag == ns("mergeCells"):
-            sheet.merges = frozenset(m.get("ref", "").replace("$", "") for m in child)
-        elif tag == ns("dataValidations"):
-            for dv in child:
-                kind = dv.get("type", "none")
-                operator = dv.get("operator", "between") if kind not in ("list", "custom", "none") else ""
-                two = operator in ("between", "notBetween")
-                key = (kind, operator, _formula_text(dv.find(ns("formula1"))),
-                       _formula_text(dv.find(ns("formula2"))) if two else None,
-                       _bool(dv.get("allowBlank"), False), _bool(dv.get("showErrorMessage"), False),
-                       dv.get("errorStyle", "stop"))
-                sheet.validations[key] = sheet.validations.get(key, frozenset()) | expand_ref(dv.get("sqref", ""))
-        elif tag == ns("conditionalFormatting"):
-            rules = []
-            for rule in child:
-                rules.append((rule.get("type"), rule.get("operator"), rule.get("dxfId"), rule.get("text"),
-                              tuple(_formula_text(f) for f in rule.findall(ns("formula")))))
-            sheet.conditional = sheet.conditional | {(child.get("sqref", ""), tuple(rules))}
-        elif tag == ns("hyperlinks"):
-            for link in child:
-                rid = next((link.get("{%s}id" % n) for n in REL_NS if link.get("{%s}id" % n)), None)
-                target = rels.get(rid, ("", ""))[1] if rid else ""
-                location = link.get("location")
-                text = _hyperlink(target, location)
-                for cell in expand_ref(link.get("ref", "")):
-                    sheet.hyperlinks[cell] = text
-        elif tag == ns("printOptions"):
-            for k in ("horizontalCentered", "verticalCentered", "gridLines", "headings"):
-                sheet.printing[k] = _bool(child.get(k), False)
-        elif tag == ns("pageMargins"):
-            for k in ("left", "right", "top", "bottom"):
-                sheet.printing["margin_" + k] = round(_float(child.get(k), 0.75), 2)
-        elif tag == ns("pageSetup"):
-            sheet.printing["paper"] = child.get("paperSize", "1")
-            sheet.printing["orientation"] = {"default": "portrait"}.get(child.get("orientation", "portrait"),
-                                                                       child.get("orientation"))
-            sheet.printing["fit_width"] = int(_float(child.get("fitToWidth"), 1))
-            sheet.printing["fit_height"] = int(_float(child.get("fitToHeight"), 1))
-            sheet.printing["scale"] = int(_float(child.get("scale"), 100))
-            sheet.printing["black_and_white"] = _bool(child.get("blackAndWhite"), False)
-            sheet.printing["cell_comments"] = child.get("cellComments", "none")
-        elif tag == ns("headerFooter"):
-            for part in child:
-                local = part.tag.rsplit("}", 1)[-1]
-                if part.text:
-                    sheet.printing[local] = part.text
-        elif tag.rsplit("}", 1)[-1] in OBJECT_TAGS:
-            sheet.objects.append(tag.rsplit("}", 1)[-1])
+        else:
+            _parse_setting(sheet, child, tag, ns, rels)
+    _finish_sheet(sheet, last_row, last_col)
+
+
+def _finish_sheet(sheet: Sheet, last_row: int, last_col: int) -> None:
     for key, default in PRINT_DEFAULTS.items():
         sheet.printing.setdefault(key, default)
     if not sheet.printing.get("fit_to_page"):
@@ -495,6 +431,80 @@ def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, r
         sheet.printing.pop("scale", None)
     sheet.max_row = last_row
     sheet.max_col = last_col
+
+
+def _parse_setting(sheet: Sheet, child, tag: str, ns, rels: dict) -> None:
+    """One of a worksheet's elements other than its cells (columns, protection, printing …)."""
+    if tag == ns("cols"):
+        for col in child:
+            lo, hi = int(col.get("min", "1")), int(col.get("max", "1"))
+            width, hidden = _float(col.get("width")), _bool(col.get("hidden"), False)
+            for n in range(lo, min(hi, 256) + 1):
+                sheet.cols[n] = (width, hidden)
+    elif tag == ns("sheetFormatPr"):
+        sheet.format["zero_height"] = _bool(child.get("zeroHeight"), False)
+        sheet.format["default_row_height"] = _float(child.get("defaultRowHeight"), DEFAULT_ROW_HEIGHT)
+        width = _float(child.get("defaultColWidth"))
+        if width is None and child.get("baseColWidth") is not None:
+            width = _float(child.get("baseColWidth"), 8) + 0.43
+        sheet.format["default_col_width"] = width if width is not None else DEFAULT_COL_WIDTH
+    elif tag == ns("sheetViews"):
+        for view in child:
+            sheet.format["show_zeros"] = _bool(view.get("showZeros"), True)
+            sheet.format["right_to_left"] = _bool(view.get("rightToLeft"), False)
+    elif tag == ns("sheetPr"):
+        setup = child.find(ns("pageSetUpPr"))
+        sheet.printing["fit_to_page"] = setup is not None and _bool(setup.get("fitToPage"), False)
+    elif tag == ns("sheetProtection"):
+        sheet.protection = {k: _bool(child.get(k), d) for k, d in SHEET_PROTECTION_DEFAULTS.items()}
+    elif tag == ns("mergeCells"):
+        sheet.merges = frozenset(m.get("ref", "").replace("$", "") for m in child)
+    elif tag == ns("dataValidations"):
+        for dv in child:
+            kind = dv.get("type", "none")
+            operator = dv.get("operator", "between") if kind not in ("list", "custom", "none") else ""
+            two = operator in ("between", "notBetween")
+            key = (kind, operator, _formula_text(dv.find(ns("formula1"))),
+                   _formula_text(dv.find(ns("formula2"))) if two else None,
+                   _bool(dv.get("allowBlank"), False), _bool(dv.get("showErrorMessage"), False),
+                   dv.get("errorStyle", "stop"))
+            sheet.validations[key] = sheet.validations.get(key, frozenset()) | expand_ref(dv.get("sqref", ""))
+    elif tag == ns("conditionalFormatting"):
+        rules = []
+        for rule in child:
+            rules.append((rule.get("type"), rule.get("operator"), rule.get("dxfId"), rule.get("text"),
+                          tuple(_formula_text(f) for f in rule.findall(ns("formula")))))
+        sheet.conditional = sheet.conditional | {(child.get("sqref", ""), tuple(rules))}
+    elif tag == ns("hyperlinks"):
+        for link in child:
+            rid = next((link.get("{%s}id" % n) for n in REL_NS if link.get("{%s}id" % n)), None)
+            target = rels.get(rid, ("", ""))[1] if rid else ""
+            location = link.get("location")
+            text = _hyperlink(target, location)
+            for cell in expand_ref(link.get("ref", "")):
+                sheet.hyperlinks[cell] = text
+    elif tag == ns("printOptions"):
+        for k in ("horizontalCentered", "verticalCentered", "gridLines", "headings"):
+            sheet.printing[k] = _bool(child.get(k), False)
+    elif tag == ns("pageMargins"):
+        for k in ("left", "right", "top", "bottom"):
+            sheet.printing["margin_" + k] = round(_float(child.get(k), 0.75), 2)
+    elif tag == ns("pageSetup"):
+        sheet.printing["paper"] = child.get("paperSize", "1")
+        orientation = child.get("orientation") or "portrait"
+        sheet.printing["orientation"] = "portrait" if orientation == "default" else orientation
+        sheet.printing["fit_width"] = int(_float(child.get("fitToWidth"), 1))
+        sheet.printing["fit_height"] = int(_float(child.get("fitToHeight"), 1))
+        sheet.printing["scale"] = int(_float(child.get("scale"), 100))
+        sheet.printing["black_and_white"] = _bool(child.get("blackAndWhite"), False)
+        sheet.printing["cell_comments"] = child.get("cellComments", "none")
+    elif tag == ns("headerFooter"):
+        for part in child:
+            local = part.tag.rsplit("}", 1)[-1]
+            if part.text:
+                sheet.printing[local] = part.text
+    elif tag.rsplit("}", 1)[-1] in OBJECT_TAGS:
+        sheet.objects.append(tag.rsplit("}", 1)[-1])
 
 
 def _shared_strings_of(inline, ns):
