@@ -305,8 +305,8 @@ def find_framework_breaches(ctx: AuditContext) -> list:
     from ..framework import check_agreement, load_framework_for
 
     spec, findings = load_framework_for(ctx.agreement)
-    if spec is None:
-        return []
+    if spec is None:  # no framework is a finding, never a rule that quietly passes
+        return [f.located(sheet=COVER_SHEET) for f in findings]
     return [f.located(sheet=COVER_SHEET) for f in check_agreement(ctx.agreement, spec)
             if f.code not in FRAMEWORK_CODES_COVERED]
 
