@@ -22,6 +22,7 @@ class DemoContext:
     agreement_files: list = field(default_factory=list)  # Path per department, sample order
     agreements: list = field(default_factory=list)  # Agreement per department, same order
     scores: dict = field(default_factory=dict)  # (department slug, round) -> DepartmentScore
+    failures: list = field(default_factory=list)  # (Thai, English) of what the demo should not show
 
 
 def write_agreements(context: DemoContext) -> list:
@@ -115,7 +116,9 @@ def run_demo(out: Path, console=None) -> int:
     console.print("\nผลลัพธ์ของการสาธิต / demo outputs:")
     for label, path in outputs:
         console.print(f"  {label}\n    {path}")
-    return 0
+    for th, en in context.failures:  # the demo checks itself: exit 1 when it did not show what it should
+        console.print(f"[red]การสาธิตไม่ผ่าน: {th} / demo failed: {en}[/red]")
+    return 1 if context.failures else 0
 
 
 # --- workbooks, audit and the cycle ----------------------------------------------------
@@ -161,6 +164,17 @@ def detection_table(results, mistakes) -> tuple[list, list]:
     return rows, unexpected
 
 
+def note_detection(context: DemoContext, rows, unexpected) -> None:
+    """A deliberate mistake the audit did not find, or a finding nobody put there, fails the demo."""
+    missed = [m for m, found in rows if not found]
+    if missed:
+        context.failures.append((f"ไม่พบข้อผิดพลาดที่จงใจใส่ไว้ {len(missed)} รายการ",
+                                 f"{len(missed)} deliberate mistakes not found"))
+    if unexpected:
+        context.failures.append((f"มีข้อสังเกตที่ไม่ได้จงใจใส่ไว้ {len(unexpected)} รายการ",
+                                 f"{len(unexpected)} unexpected findings"))
+
+
 def audit_workbooks(context: DemoContext) -> list:
     """The secretariat's audit of every workbook, against the signed agreements."""
     from rich.table import Table
@@ -182,6 +196,7 @@ def audit_workbooks(context: DemoContext) -> list:
     context.console.print(f"ข้อสังเกตอื่นนอกเหนือจากที่จงใจใส่ไว้ / other findings: {len(unexpected)}")
     for file, finding in unexpected[:20]:
         context.console.print(f"  {Path(file).name}: {finding}", markup=False)
+    note_detection(context, rows, unexpected)
     return [("รายงานผลการตรวจสอบ (KPI Audit Report) / audit report", Path(report))]
 
 
