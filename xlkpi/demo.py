@@ -74,23 +74,22 @@ def print_summary(context: DemoContext) -> list:
     """One table: each department's totals per round and its dimension scores at 12 months."""
     from rich.table import Table
 
+    from .report_text import fmt, name_column, number_column
     from .sample import DEPARTMENTS, FISCAL_YEAR, MINISTRY
 
-    def fmt(value) -> str:
-        return "–" if value is None else f"{value:.4f}"
-
-    table = Table(title=f"{MINISTRY} — ปีงบประมาณ พ.ศ. {FISCAL_YEAR} (fiscal year {FISCAL_YEAR})")
-    table.add_column("ส่วนราชการ\ndepartment", max_width=34, overflow="ellipsis", no_wrap=True)
-    table.add_column("ประเภท\ntype", max_width=32, overflow="ellipsis", no_wrap=True)
+    table = Table(title=f"{MINISTRY} — ปีงบประมาณ พ.ศ. {FISCAL_YEAR} (fiscal year {FISCAL_YEAR}): "
+                        "คะแนนรวมรอบ 6, 9, 12 เดือน และคะแนนมิติ 1–4 รอบ 12 เดือน — "
+                        "totals at 6, 9 and 12 months, dimensions 1–4 at 12 months")
+    name_column(table, "ส่วนราชการ / ประเภท\ndepartment / type", max_width=40)
     for round_ in ROUNDS:
-        table.add_column(f"รวม {round_} ด.\ntotal {round_}m", justify="right")
+        number_column(table, f"{round_} ด.\n{round_} m")
     for dimension in (1, 2, 3, 4):
-        table.add_column(f"มิติ {dimension}\ndim {dimension} (12m)", justify="right")
+        number_column(table, f"มิติ {dimension}\ndim {dimension}")
     for department, agreement in zip(DEPARTMENTS, context.agreements):
         totals = [fmt(context.scores[department.slug, r].total) for r in ROUNDS]
         dimensions = context.scores[department.slug, 12].dimensions
-        table.add_row(agreement.department, TYPE_LABELS.get(agreement.department_type, agreement.department_type),
-                      *totals, *(fmt(dimensions[str(d)]) for d in (1, 2, 3, 4)))
+        kind = TYPE_LABELS.get(agreement.department_type, agreement.department_type)
+        table.add_row(f"{agreement.department}\n{kind}", *totals, *(fmt(dimensions[str(d)]) for d in (1, 2, 3, 4)))
     context.console.print(table)
     return []
 
