@@ -63,17 +63,11 @@ def score_departments(context: DemoContext) -> list:
     return [("คะแนนทุกกรม รอบ 6, 9, 12 เดือน (JSON) / scores of every department, rounds 6, 9, 12", path)]
 
 
-TYPE_LABELS = {
-    "in_mission_group": "ในกลุ่มภารกิจ / in group",
-    "no_mission_group": "ไม่มีกลุ่มภารกิจ / no group",
-    "under_minister": "ขึ้นตรงต่อ รมต. / under minister",
-}
-
-
 def print_summary(context: DemoContext) -> list:
     """One table: each department's totals per round and its dimension scores at 12 months."""
     from rich.table import Table
 
+    from .glossary import DepartmentType
     from .report_text import fmt, name_column, number_column
     from .sample import DEPARTMENTS, FISCAL_YEAR, MINISTRY
 
@@ -88,7 +82,7 @@ def print_summary(context: DemoContext) -> list:
     for department, agreement in zip(DEPARTMENTS, context.agreements):
         totals = [fmt(context.scores[department.slug, r].total) for r in ROUNDS]
         dimensions = context.scores[department.slug, 12].dimensions
-        kind = TYPE_LABELS.get(agreement.department_type, agreement.department_type)
+        kind = DepartmentType.label(agreement.department_type)
         table.add_row(f"{agreement.department}\n{kind}", *totals, *(fmt(dimensions[str(d)]) for d in (1, 2, 3, 4)))
     context.console.print(table)
     return []

@@ -7,14 +7,9 @@ give way first.  rich measures Thai combining marks (ั ิ ี ่ ้ …) as
 from __future__ import annotations
 
 from .engine import DepartmentScore
+from .glossary import Dimension
 from .model import Agreement
 
-DIMENSION_NAMES = {
-    "1": "ประสิทธิผล (effectiveness)",
-    "2": "คุณภาพการให้บริการ (service quality)",
-    "3": "ประสิทธิภาพ (efficiency)",
-    "4": "การพัฒนาองค์การ (organisational development)",
-}
 
 
 def fmt(value) -> str:
@@ -54,6 +49,6 @@ def print_score_table(agreement: Agreement, result: DepartmentScore, console=Non
                       f"{s.weight:g}", fmt(s.score), fmt(s.weighted))
     table.add_section()
     for d, value in result.dimensions.items():
-        table.add_row("", f"รวมมิติที่ {d} {DIMENSION_NAMES[d]}", d, "", "", fmt(value))
+        table.add_row("", f"รวม{Dimension.label(d)}", d, "", "", fmt(value))
     table.add_row("", "[bold]คะแนนรวม (total, out of 5)[/bold]", "", "", "", f"[bold]{fmt(result.total)}[/bold]")
     console.print(table)

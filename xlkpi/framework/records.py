@@ -6,16 +6,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
+from ..glossary import DepartmentType
+
 #: Tolerance for percentage weights (they are typed by people: 0.1 + 0.2 must equal 0.3).
 PERCENT_TOLERANCE = 1e-6
 #: Tolerance for the parts' ΣWi = 1 (DOMAIN §6.3).
 PARTS_TOLERANCE = 1e-9
 
-DEPARTMENT_TYPE_NAMES = {
-    "in_mission_group": ("ส่วนราชการที่อยู่ในกลุ่มภารกิจ", "a department in a mission group"),
-    "no_mission_group": ("ส่วนราชการที่ไม่มีกลุ่มภารกิจ", "a department without a mission group"),
-    "under_minister": ("ส่วนราชการที่ขึ้นตรงต่อรัฐมนตรี", "a department directly under the Minister"),
-}
+#: (Thai, English) per department type, from the glossary.
+DEPARTMENT_TYPE_NAMES = {t.value: (t.th, t.en) for t in DepartmentType}
 
 PLAN_KPI_TYPES = ("recommended", "custom")
 

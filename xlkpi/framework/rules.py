@@ -6,7 +6,8 @@ from typing import Iterator, Optional
 
 from ..findings import error
 from ..model import GROUP, WEIGHTED, Agreement, Indicator
-from .records import (DEPARTMENT_TYPE_NAMES, PARTS_TOLERANCE, PERCENT_TOLERANCE, Dimension, Framework,
+from ..glossary import DepartmentType
+from .records import (PARTS_TOLERANCE, PERCENT_TOLERANCE, Dimension, Framework,
                       FrameworkIndicator)
 
 def _paths(agreement: Agreement) -> dict:
@@ -75,7 +76,7 @@ def _fmt(value: float) -> str:
 
 
 def _type_names(department_type: str) -> tuple:
-    return DEPARTMENT_TYPE_NAMES.get(department_type, (department_type, department_type))
+    return DepartmentType.th_en(department_type)
 
 
 
