@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
+from ..checks import WEIGHT_TOLERANCE
 from ..glossary import DepartmentType
 
-#: Tolerance for percentage weights (they are typed by people: 0.1 + 0.2 must equal 0.3).
-PERCENT_TOLERANCE = 1e-6
-#: Tolerance for the parts' ΣWi = 1 (DOMAIN §6.3).
-PARTS_TOLERANCE = 1e-9
+#: Tolerances, both the one of xlkpi.checks (weights typed by people: 0.1 + 0.2 must equal 0.3).
+PERCENT_TOLERANCE = WEIGHT_TOLERANCE
+PARTS_TOLERANCE = WEIGHT_TOLERANCE  # the parts' ΣWi = 1 (DOMAIN §6.3)
 
 #: (Thai, English) per department type, from the glossary.
 DEPARTMENT_TYPE_NAMES = {t.value: (t.th, t.en) for t in DepartmentType}

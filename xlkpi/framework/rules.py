@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from ..checks import sums_to
 from ..findings import error
 from ..model import GROUP, WEIGHTED, Agreement, Indicator
 from ..glossary import DepartmentType
-from .records import (PARTS_TOLERANCE, PERCENT_TOLERANCE, Dimension, Framework,
+from .records import (PERCENT_TOLERANCE, Dimension, Framework,
                       FrameworkIndicator)
 
 def _paths(agreement: Agreement) -> dict:
@@ -91,12 +92,13 @@ def check_total(agreement: Agreement, framework: Framework) -> list:
     if framework.variables:
         names = " + ".join(framework.variables)
         shares = f" ({names} = {_fmt(total - framework.fixed_total)})"
-    top = sum(i.weight for i in agreement.indicators if i.applicable)
-    leaves = sum(i.weight for i in _applicable_leaves(agreement.indicators))
+    top = [i.weight for i in agreement.indicators if i.applicable]
+    leaves = [i.weight for i in _applicable_leaves(agreement.indicators)]
     findings = []
-    for label_th, label_en, value in (("ตัวชี้วัดระดับบนสุด", "the top-level indicators", top),
-                                      ("ตัวชี้วัดย่อยที่ให้คะแนน", "the scored (leaf) indicators", leaves)):
-        if abs(value - total) > PERCENT_TOLERANCE:
+    for label_th, label_en, weights in (("ตัวชี้วัดระดับบนสุด", "the top-level indicators", top),
+                                        ("ตัวชี้วัดย่อยที่ให้คะแนน", "the scored (leaf) indicators", leaves)):
+        value = sum(weights)
+        if not sums_to(weights, total):
             findings.append(error(
                 "FW-TOTAL", f"น้ำหนักรวมของ{label_th}เท่ากับ {_fmt(value)} ต้องเท่ากับ {_fmt(total)}{shares}",
                 f"the weights of {label_en} sum to {_fmt(value)}; they must sum to {_fmt(total)}{shares}",
@@ -189,8 +191,9 @@ def check_subweights(agreement: Agreement, framework: Framework) -> list:
     for indicator in agreement.walk():
         if indicator.kind != GROUP or not indicator.applicable:
             continue
-        total = sum(c.weight for c in indicator.children if c.applicable)
-        if abs(total - indicator.weight) > PERCENT_TOLERANCE:
+        weights = [c.weight for c in indicator.children if c.applicable]
+        total = sum(weights)
+        if not sums_to(weights, indicator.weight):
             findings.append(error(
                 "FW-SUBWEIGHTS",
                 f"น้ำหนักรวมของตัวชี้วัดย่อยของ {indicator.id} เท่ากับ {_fmt(total)} ไม่เท่ากับน้ำหนักของ "
@@ -206,8 +209,9 @@ def check_parts_sum(agreement: Agreement, framework: Framework) -> list:
     for indicator in agreement.walk():
         if indicator.kind != WEIGHTED or not indicator.applicable or not indicator.parts:
             continue
-        total = sum(p.weight for p in indicator.parts)
-        if abs(total - 1.0) > PARTS_TOLERANCE:
+        weights = [p.weight for p in indicator.parts]
+        total = sum(weights)
+        if not sums_to(weights, 1.0):
             findings.append(error(
                 "FW-PARTS-SUM", f"น้ำหนักขององค์ประกอบของ {indicator.id} รวมกันได้ {_fmt(total)} ต้องเท่ากับ 1",
                 f"the parts of {indicator.id} weigh {_fmt(total)} together; ΣWi must be 1",
