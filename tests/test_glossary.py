@@ -51,3 +51,13 @@ def test_the_loader_accepts_exactly_the_glossarys_department_types(tmp_path, dep
         assert agreement.department_type == department_type and not bad
     else:
         assert bad and all(t in bad[0].message_en for t in DepartmentType.values())
+
+
+def test_the_a1_and_sheet_name_helpers_are_openpyxls():
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    from xlkpi.workbook.layout import column_letter, quoted
+
+    assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18279))  # A … XFD … ZZZ
+    for name in ["SAR 6 เดือน", "ปก", "it's", "Cover", "ตัวชี้วัด 15.1.1"]:
+        assert quoted(name) == quote_sheetname(name)
