@@ -63,7 +63,7 @@ def framework_check(
 
 
 def framework_list():
-    """รายชื่อกรอบการประเมินที่มี — the frameworks in templates/."""
+    """รายชื่อกรอบการประเมินที่มี — the frameworks xlkpi knows (shipped, and $XLKPI_FRAMEWORKS)."""
     from ..framework import available_frameworks
 
     for name, path in available_frameworks().items():
