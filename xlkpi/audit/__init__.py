@@ -132,7 +132,7 @@ class Trust:
 def _meta(values: dict):
     """(kind, agreement text, layout version, signature) as the hidden sheet claims them."""
     from ..workbook.layout import META_SHEET
-    from ..workbook.readback import _column_letter
+    from ..workbook.layout import column_letter as _column_letter
 
     chunks, column = [], 2
     while isinstance(value := values.get((META_SHEET, f"{_column_letter(column)}4")), str) and value:
