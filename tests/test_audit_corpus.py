@@ -20,7 +20,7 @@ from xlkpi.audit.batch import audit_many, collect
 from xlkpi.cli import app
 from xlkpi.recalc import libreoffice_recalc
 from xlkpi.sample import DEPARTMENTS, sample_ministry
-from xlkpi.workbook.layout import COVER_SHEET, Col, round_sheet, sar_layout
+from xlkpi.workbook.layout import Col, round_sheet, sar_layout
 from xlkpi.workbook.sar import write_sar
 from xlkpi.workbook.template import write_template
 

@@ -20,7 +20,6 @@ from xlkpi.cli import app
 from xlkpi.keys import load_public_key, new_keys, payload, signer, verify
 from xlkpi.sample import DEPARTMENTS, sample_ministry
 from xlkpi.workbook.layout import META_SHEET, TEMPLATE_FIELDS, template_field_cell, template_sheet
-from xlkpi.workbook.sar import meta_text, write_sar
 from xlkpi.workbook.template import write_template
 
 

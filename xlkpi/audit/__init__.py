@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
-from ..findings import Finding, error, warning
+from ..findings import error, warning
 from ..model import ROUNDS, Agreement
 
 BASELINE_AGREEMENT = "agreement"

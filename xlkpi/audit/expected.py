@@ -23,8 +23,10 @@ from ..workbook.layout import (
     KIND_TEMPLATE,
     META_SHEET,
     Col,
+    round_sheet,
     sar_layout,
 )
+from ..model import ROUNDS
 from .inmemory import book_from_openpyxl
 from .ooxml import Book
 from .whitelist import CHOICE, NUMBER, TEXT, InputCell
@@ -32,7 +34,7 @@ from .whitelist import CHOICE, NUMBER, TEXT, InputCell
 #: Hidden-sheet cells that are not the generator's to fix: its version and the signature.
 FREE_CELLS = frozenset({(META_SHEET, "B2"), (META_SHEET, "A5"), (META_SHEET, "B5")})
 _CACHE: "OrderedDict[tuple, Expected]" = OrderedDict()
-CACHE_SIZE = 32
+CACHE_SIZE = 4  # a batch meets an agreement's workbooks together; memory stays flat in N
 
 
 @dataclass
@@ -52,17 +54,25 @@ def _choices(formula: Optional[str]) -> frozenset:
 
 
 def _input_cells(book: Book, kind: str, agreement) -> dict:
-    labels = {}
+    labels, locked_results = {}, set()
     if kind == KIND_SAR:
         for row in sar_layout(agreement).rows:
             labels[row.row] = row.indicator.id
+            if row.is_part and not row.applicable:
+                # the generator shows a part's result even under a not-applicable group, in a
+                # locked cell: a result of the agreement, not of the signed part of it
+                locked_results.add(row.cell(Col.RESULT))
     inputs = {}
+    round_sheets = {round_sheet(r) for r in ROUNDS}
     for sheet in book.sheets:
         by_cell = {}
         for (vtype, _op, f1, _f2, *_flags), cells in sheet.validations.items():
             for cell in cells:
                 by_cell[cell] = (vtype, f1)
         for ref, cell in sheet.cells.items():
+            if ref in locked_results and sheet.name in round_sheets:
+                inputs[(sheet.name, ref)] = InputCell(NUMBER, label=labels.get(int(ref[1:]), ""))
+                continue
             if book.styles[cell.style][4][0]:  # locked
                 continue
             row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))

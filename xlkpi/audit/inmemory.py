@@ -8,21 +8,8 @@ A test holds the two paths equal for the SAR Card and the KPI Template.
 """
 from __future__ import annotations
 
-from .ooxml import (
-    BUILTIN_FORMATS,
-    Book,
-    Cell,
-    Sheet,
-    _bool,
-    _color,
-    _finish_sheet,
-    _float,
-    _hyperlink,
-    _Ns,
-    _parse_setting,
-    canonical_reference,
-    column_letters,
-)
+from .ooxml import Book, Cell, Sheet, _finish_sheet, _hyperlink, _parse_setting, canonical_reference, column_letters
+from .styles import BUILTIN_FORMATS, _bool, _color, _float, _Ns
 
 _BARE = _Ns("")
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 from xml.etree import ElementTree as ET
 
-from ..findings import Finding, error
+from .container import _EMBED_TYPES, _EXTERNAL_TYPES, _MACRO_TYPES, _bad, container_findings, declares_entities
+from .styles import _bool, _float, _Ns, _shared_strings, _styles
 
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
            "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -82,77 +83,7 @@ class Book:
         return next((s for s in self.sheets if s.name == name), None)
 
 
-# --- the container --------------------------------------------------------------------
-
-_ENTITY = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-_MACRO_TYPES = ("vbaproject", "macrosheet", "intlmacrosheet", "dialogsheet", "macroenabled", "vbadata")
-_EXTERNAL_TYPES = ("externallink", "connections", "querytable", "externallinkpath")
-_EMBED_TYPES = ("oleobject", "package", "control", "activex", "embeddings", "activexcontrolbinary")
-
-
-def _decoded(data: bytes) -> bytes:
-    """The part as UTF-8 bytes whatever its declared encoding (UTF-16 hides nothing)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", "replace").encode("utf-8")
-    if data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        return data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be", "replace").encode("utf-8")
-    return data
-
-
-def declares_entities(data: bytes) -> bool:
-    return _ENTITY.search(_decoded(data[:1 << 16])) is not None or _ENTITY.search(_decoded(data)) is not None
-
-
-def _bad(code, th, en, part=""):
-    return error(code, th, en, cell=part or None)
-
-
-def container_findings(archive: zipfile.ZipFile, content_types: bytes) -> list[Finding]:
-    """Findings about the package itself (each an error); never raises."""
-    out = []
-    names = [i.filename for i in archive.infolist()]
-    seen = {}
-    for name in names:
-        key = name.lower()
-        if key in seen:
-            out.append(_bad("WB-ZIP-DUPLICATE", f"มีส่วนประกอบชื่อซ้ำกันในไฟล์: {name}",
-                            f"the package holds two entries named {name}", name))
-        seen[key] = name
-        parts = name.replace("\\", "/").split("/")
-        if name.startswith(("/", "\\")) or ".." in parts or "\\" in name or re.match(r"^[A-Za-z]:", name):
-            out.append(_bad("WB-ZIP-PATH", f"ส่วนประกอบชี้ออกนอกแพ็กเกจ: {name}",
-                            f"an entry points outside the package: {name}", name))
-    lowered = content_types.lower()
-    for name in names:
-        low = name.lower()
-        if low.endswith("vbaproject.bin") or low.endswith("vbadata.xml") or "/macrosheets/" in low or "/dialogsheets/" in low:
-            out.append(_bad("WB-MACROS", f"มีมาโคร (VBA หรือ macro sheet): {name}",
-                            f"the package holds macros (VBA or a macro sheet): {name}", name))
-        elif low.startswith("xl/externallinks/") or low.endswith("connections.xml") or "/querytables/" in low:
-            out.append(_bad("WB-EXTERNAL-LINK", f"มีการเชื่อมโยงข้อมูลภายนอก: {name}",
-                            f"the package links to external data: {name}", name))
-        elif "/embeddings/" in low or "/activex/" in low or "/ctrlprops/" in low:
-            out.append(_bad("WB-EMBEDDED-OBJECT", f"มีวัตถุฝังตัว: {name}", f"the package embeds an object: {name}", name))
-    if any(t.encode() in lowered for t in ("vbaproject", "macrosheet", "macroenabled", "dialogsheet")) and \
-            not any(f.code == "WB-MACROS" for f in out):
-        out.append(_bad("WB-MACROS", "ชนิดเนื้อหาระบุว่ามีมาโคร", "the content types declare macros", "[Content_Types].xml"))
-    return out
-
-
 # --- small helpers ----------------------------------------------------------------------
-
-def _bool(value, default: bool) -> bool:
-    if value is None:
-        return default
-    return value.strip().lower() in ("1", "true", "on")
-
-
-def _float(value, default=None):
-    try:
-        return float(value) if value is not None else default
-    except ValueError:
-        return default
-
 
 def column_number(letters: str) -> int:
     n = 0
@@ -204,119 +135,6 @@ def canonical_reference(text: str) -> str:
     text = (text or "").strip().lstrip("=").lstrip("#")
     text = _SHEET_QUOTED.sub(lambda m: m.group(1).replace("''", "'") + "!", text).replace("$", "")
     return ",".join(sorted(p.strip() for p in text.split(",")))
-
-
-def _color(element) -> str:
-    """A colour by effect: black/automatic/text colour -> 000000; RGB without alpha."""
-    if element is None:
-        return "000000"
-    rgb = element.get("rgb")
-    if rgb:
-        rgb = rgb.upper()[-6:]
-        return rgb
-    if element.get("auto") in ("1", "true"):
-        return "000000"
-    theme = element.get("theme")
-    if theme is not None:
-        tint = element.get("tint")
-        base = {"1": "000000", "0": "FFFFFF"}.get(theme, f"theme{theme}")
-        return base if not tint or float(tint) == 0 else f"{base}~{float(tint):.3f}"
-    indexed = element.get("indexed")
-    if indexed is not None:
-        return {"8": "000000", "9": "FFFFFF", "64": "000000", "65": "FFFFFF"}.get(indexed, f"indexed{indexed}")
-    return "000000"
-
-
-BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
-                   11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm",
-                   17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss",
-                   22: "m/d/yy h:mm", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)",
-                   40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@"}
-
-
-class _Ns:
-    """Tag names of one dialect (no namespace: openpyxl's elements before they are written)."""
-
-    def __init__(self, main: str):
-        self.m = "{%s}" % main if main else ""
-
-    def __call__(self, tag: str) -> str:
-        return self.m + tag
-
-
-def _styles(root, ns) -> list:
-    """cellXfs as canonical tuples: (number format, font, fill, alignment, protection)."""
-    if root is None:
-        return [("General", None, ("none",), ("general", "bottom", False, 0, 0, False), (True, False))]
-    formats = dict(BUILTIN_FORMATS)
-    numfmts = root.find(ns("numFmts"))
-    for nf in (numfmts if numfmts is not None else ()):
-        formats[int(nf.get("numFmtId", "0"))] = nf.get("formatCode", "")
-    fonts = []
-    fonts_el = root.find(ns("fonts"))
-    for font in (fonts_el if fonts_el is not None else ()):
-        def flag(tag):
-            el = font.find(ns(tag))
-            return el is not None and _bool(el.get("val"), True)
-        name = font.find(ns("name"))
-        size = font.find(ns("sz"))
-        underline = font.find(ns("u"))
-        vert = font.find(ns("vertAlign"))
-        fonts.append((name.get("val") if name is not None else None,
-                      _float(size.get("val")) if size is not None else None,
-                      flag("b"), flag("i"), flag("strike"),
-                      None if underline is None or underline.get("val") == "none" else underline.get("val", "single"),
-                      _color(font.find(ns("color"))),
-                      None if vert is None or vert.get("val") == "baseline" else vert.get("val")))
-    fills = []
-    fills_el = root.find(ns("fills"))
-    for fill in (fills_el if fills_el is not None else ()):
-        pattern = fill.find(ns("patternFill"))
-        if pattern is None:
-            fills.append(("gradient",) if fill.find(ns("gradientFill")) is not None else ("none",))
-            continue
-        kind = pattern.get("patternType", "none" if pattern.find(ns("fgColor")) is None else "solid")
-        if kind == "none":
-            fills.append(("none",))
-        elif kind == "solid":
-            fills.append(("solid", _color(pattern.find(ns("fgColor")))))
-        else:
-            fills.append((kind, _color(pattern.find(ns("fgColor"))), _color(pattern.find(ns("bgColor")))))
-    out = []
-    xfs = root.find(ns("cellXfs"))
-    for xf in (xfs if xfs is not None else ()):
-        code = formats.get(int(xf.get("numFmtId", "0")), f"#{xf.get('numFmtId')}")
-        if code.lower() == "general":
-            code = "General"
-        font_id, fill_id = int(xf.get("fontId", "0")), int(xf.get("fillId", "0"))
-        align = xf.find(ns("alignment"))
-        a = align if align is not None else {}
-        alignment = ((a.get("horizontal") or "general"), (a.get("vertical") or "bottom"),
-                     _bool(a.get("wrapText"), False), int(_float(a.get("indent"), 0)),
-                     int(_float(a.get("textRotation"), 0)), _bool(a.get("shrinkToFit"), False))
-        prot = xf.find(ns("protection"))
-        protection = (_bool(prot.get("locked"), True), _bool(prot.get("hidden"), False)) if prot is not None \
-            else (True, False)
-        out.append((code, fonts[font_id] if font_id < len(fonts) else None,
-                    fills[fill_id] if fill_id < len(fills) else ("none",), alignment, protection))
-    return out or [("General", fonts[0] if fonts else None, ("none",), ("general", "bottom", False, 0, 0, False),
-                    (True, False))]
-
-
-def _shared_strings(root, ns) -> list:
-    if root is None:
-        return []
-    si_tag, t_tag, r_tag = ns("si"), ns("t"), ns("r")
-    out = []
-    for si in root.iter(si_tag):
-        parts = []
-        for child in si:  # direct <t> and the runs' <t>; phonetic runs (rPh) are not shown
-            if child.tag == t_tag:
-                parts.append(child.text or "")
-            elif child.tag == r_tag:
-                parts.extend(t.text or "" for t in child.iter(t_tag))
-        out.append("".join(parts))
-    return out
 
 
 SHEET_PROTECTION_DEFAULTS = {

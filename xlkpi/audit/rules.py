@@ -17,12 +17,10 @@ from ..engine import DepartmentScore
 from ..findings import Finding, error, warning
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
 from ..workbook.layout import (
-    BASELINE_ROW,
     COVER_SHEET,
     CRITERIA_ROW,
     KIND_SAR,
     KIND_TEMPLATE,
-    META_SHEET,
     PART_WEIGHT_COL,
     REQUIRED_TEMPLATE_FIELDS,
     TEMPLATE_CRITERIA_COLUMNS,
@@ -30,13 +28,10 @@ from ..workbook.layout import (
     Col,
     SarLayout,
     input_columns,
-    name_for,
     round_sheet,
     template_field_cell,
     template_sheet,
 )
-from ..workbook.sar_formulas import normalise, row_formulas, total
-from ..workbook.style import FORMULA_STARTS
 from .reader import WorkbookData
 
 SAR, TEMPLATE = KIND_SAR, KIND_TEMPLATE

@@ -18,9 +18,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
 
-from ..findings import Finding, error, warning
+from ..findings import Finding, error
 from .formulas import canonical
 from .ooxml import Book, Sheet, column_letters
 
