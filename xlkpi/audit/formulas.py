@@ -61,8 +61,11 @@ def _column_letters(n: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=65536)
 def shift(formula: str, rows: int, columns: int) -> str:
-    """The formula moved by (rows, columns): relative references shift, $-anchored ones stay."""
+    """The formula moved by (rows, columns): relative references shift, $-anchored ones stay.
+
+    Cached: the same master and offset recur in every round sheet and every workbook."""
     if not rows and not columns:
         return formula
 

@@ -385,10 +385,10 @@ def _rels(archive, names: set, part: str) -> dict:
     return out
 
 
-def _read_part(archive, names: set, part: str, findings: list):
+def _read_part(archive, names: set, part: str, findings: list, blobs: Optional[dict] = None):
     if part not in names:
         raise BadPackage("WB-CORRUPT", f"ไม่พบส่วน {part}", f"part {part} is missing")
-    data = archive.read(part)
+    data = blobs[part] if blobs and part in blobs else archive.read(part)
     if declares_entities(data):
         raise BadPackage("WB-XML-ENTITY", f"ส่วน {part} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
                          f"part {part} declares a DTD or entities (not read, not expanded)")
@@ -414,8 +414,11 @@ def _read(archive: zipfile.ZipFile) -> Book:
     names = set(archive.namelist())
     types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     findings = container_findings(archive, types)
+    blobs = {}  # each XML part decompressed once: scanned here, parsed below
     for name in sorted(names):
-        if name.lower().endswith((".xml", ".rels", ".vml")) and declares_entities(archive.read(name)):
+        if name.lower().endswith((".xml", ".rels", ".vml")):
+            blobs[name] = archive.read(name)
+        if name in blobs and declares_entities(blobs[name]):
             findings.append(_bad("WB-XML-ENTITY", f"ส่วน {name} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
                                  f"part {name} declares a DTD or entities (not read, not expanded)", name))
     if any(f.code == "WB-XML-ENTITY" for f in findings):
@@ -423,7 +426,7 @@ def _read(archive: zipfile.ZipFile) -> Book:
         return book
     package = _rels(archive, names, "")
     workbook_part = next((t for k, t in package.values() if k == "officeDocument"), "xl/workbook.xml")
-    root = ET.fromstring(_read_part(archive, names, workbook_part, findings))
+    root = ET.fromstring(_read_part(archive, names, workbook_part, findings, blobs))
     main = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else MAIN_NS[0]
     if main not in MAIN_NS:
         raise BadPackage("WB-NOT-EXCEL", "ไม่ใช่สมุดงาน Excel", "not an Excel workbook")
@@ -439,8 +442,8 @@ def _read(archive: zipfile.ZipFile) -> Book:
                                      f"the workbook refers to a {kind} part: {target}", target))
     styles_part = next((t for k, t in rels.values() if k == "styles"), None)
     strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
-    styles = _styles(ET.fromstring(_read_part(archive, names, styles_part, findings)) if styles_part else None, ns)
-    strings = _shared_strings(ET.fromstring(_read_part(archive, names, strings_part, findings))
+    styles = _styles(ET.fromstring(_read_part(archive, names, styles_part, findings, blobs)) if styles_part else None, ns)
+    strings = _shared_strings(ET.fromstring(_read_part(archive, names, strings_part, findings, blobs))
                               if strings_part else None, ns)
     protection = root.find(ns("workbookProtection"))
     # LibreOffice keeps a protected structure as an empty <workbookProtection/>
@@ -462,7 +465,7 @@ def _read(archive: zipfile.ZipFile) -> Book:
         for k, t in sheet_rels.values():
             if k.lower() in _EMBED_TYPES or k.lower() in ("drawing", "image", "chart"):
                 sheet.objects.append(k)
-        _parse_sheet(_read_part(archive, names, target, findings), sheet, ns, REL_NS, strings, sheet_rels)
+        _parse_sheet(_read_part(archive, names, target, findings, blobs), sheet, ns, REL_NS, strings, sheet_rels)
     names_el = root.find(ns("definedNames"))
     for dn in (names_el if names_el is not None else ()):
         local = dn.get("localSheetId")
