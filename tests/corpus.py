@@ -263,8 +263,11 @@ def parts(data: bytes) -> dict:
 
 def build(files: dict, extra: Optional[list] = None) -> bytes:
     """A zip from {name: bytes} (and extra (name, bytes) entries, duplicates allowed)."""
+    import warnings
+
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a duplicate entry is the point of one mutant
         for name, data in files.items():
             z.writestr(name, data)
         for name, data in extra or []:
