@@ -421,6 +421,23 @@ def classes(data: bytes, inputs: dict, rng: random.Random, limit: int = 40) -> d
                 m.group(0).replace(f'<c r="{ref}"', f'<c r="{ref}" s="{index}"', 1)
             changed[where[sheet]] = (text[:m.start()] + cell + text[m.end():]).encode("utf-8")
             add("format", sheet, ref, build(changed))
+    # 5b. the text colour redefined: a theme whose text colour is white, a cell's font in it
+    for sheet, ref in sample(shown, 3, rng):
+        text = files[where[sheet]].decode("utf-8")
+        m = _cell_span(text, ref)
+        if m is None:
+            continue
+        new_styles, index = _new_style(styles, int(_style_attr(m.group(0))), "theme-text")
+        changed = dict(files)
+        changed["xl/styles.xml"] = new_styles.encode("utf-8")
+        changed["xl/theme/theme9.xml"] = WHITE_TEXT_THEME
+        changed["xl/_rels/workbook.xml.rels"] = re.sub(
+            r'<Relationship [^>]*relationships/theme"[^>]*/>', "", files["xl/_rels/workbook.xml.rels"].decode()).replace(
+            "</Relationships>", '<Relationship Id="rIdT9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/theme" Target="theme/theme9.xml"/></Relationships>').encode()
+        cell = re.sub(r' s="\d+"', f' s="{index}"', m.group(0))
+        changed[where[sheet]] = (text[:m.start()] + cell + text[m.end():]).encode("utf-8")
+        add("format", sheet, ref, build(changed))
     # 6. rows hidden or too low, columns hidden or too narrow
     for sheet in [s for s in some_sheets if s.state == "visible"]:
         part = where[sheet.name]
@@ -507,6 +524,11 @@ def classes(data: bytes, inputs: dict, rng: random.Random, limit: int = 40) -> d
     return out
 
 
+WHITE_TEXT_THEME = (b'<?xml version="1.0" encoding="UTF-8"?><a:theme xmlns:a="http://schemas.openxmlformats.org/'
+                    b'drawingml/2006/main" name="t"><a:themeElements><a:clrScheme name="c"><a:dk1><a:srgbClr val="FFFFFF"/>'
+                    b'</a:dk1><a:lt1><a:srgbClr val="FFFFFF"/></a:lt1></a:clrScheme></a:themeElements></a:theme>')
+
+
 def _new_style(styles: str, index: int, variant: str) -> tuple[str, int]:
     """styles.xml with a copy of cellXfs[index] changed by `variant`, and the copy's index."""
     root = ET.fromstring(styles)
@@ -526,6 +548,14 @@ def _new_style(styles: str, index: int, variant: str) -> tuple[str, int]:
         for color in font.findall(ns + "color"):
             font.remove(color)
         ET.SubElement(font, ns + "color", rgb="FFFFFFFF")
+        fonts.append(font)
+        xf.set("fontId", str(len(fonts) - 1))
+    elif variant == "theme-text":
+        fonts = root.find(ns + "fonts")
+        font = ET.fromstring(ET.tostring(list(fonts)[int(xf.get("fontId", "0"))]))
+        for color in font.findall(ns + "color"):
+            font.remove(color)
+        ET.SubElement(font, ns + "color", theme="1")
         fonts.append(font)
         xf.set("fontId", str(len(fonts) - 1))
     else:

@@ -37,7 +37,18 @@ class _Colour:
         return self.attrs.get(key, default)
 
 
-def _style(wb, array) -> tuple:
+def _palette(wb) -> dict:
+    """The theme colours of the theme openpyxl writes (its own default unless one was loaded)."""
+    from xml.etree import ElementTree as ET
+
+    from openpyxl.writer.theme import theme_xml
+
+    from .styles import theme_colours
+
+    return {"theme": theme_colours(ET.fromstring(wb.loaded_theme or theme_xml)), "indexed": {}}
+
+
+def _style(wb, array, palette: dict) -> tuple:
     numfmt_id = array.numFmtId
     code = BUILTIN_FORMATS.get(numfmt_id) if numfmt_id < 164 else wb._number_formats[numfmt_id - 164]
     code = code if code is not None else f"#{numfmt_id}"
@@ -47,7 +58,7 @@ def _style(wb, array) -> tuple:
     underline = font.u
     font_key = (font.name, float(font.sz) if font.sz is not None else None, bool(font.b), bool(font.i),
                 bool(font.strike), None if underline in (None, "none") else underline,
-                _color(_Colour(font.color) if font.color is not None else None),
+                _color(_Colour(font.color) if font.color is not None else None, palette),
                 None if font.vertAlign in (None, "baseline") else font.vertAlign)
     fill = wb._fills[array.fillId]
     kind = getattr(fill, "patternType", None)
@@ -58,9 +69,9 @@ def _style(wb, array) -> tuple:
     elif kind in (None, "none"):
         fill_key = ("none",)
     elif kind == "solid":
-        fill_key = ("solid", _color(_Colour(fill.fgColor)))
+        fill_key = ("solid", _color(_Colour(fill.fgColor), palette))
     else:
-        fill_key = (kind, _color(_Colour(fill.fgColor)), _color(_Colour(fill.bgColor)))
+        fill_key = (kind, _color(_Colour(fill.fgColor), palette), _color(_Colour(fill.bgColor), palette))
     a = wb._alignments[array.alignmentId]
     alignment = (a.horizontal or "general", a.vertical or "bottom", bool(a.wrap_text), int(a.indent or 0),
                  int(a.text_rotation or 0), bool(a.shrink_to_fit))
@@ -72,6 +83,7 @@ def _style(wb, array) -> tuple:
 def book_from_openpyxl(wb) -> Book:
     styles: list = []
     index: dict = {}
+    palette = _palette(wb)
 
     def style_of(array) -> int:
         key = tuple(array) if array is not None else (0,) * 9
@@ -80,7 +92,7 @@ def book_from_openpyxl(wb) -> Book:
         found = index.get(key)
         if found is None:
             found = index[key] = len(styles)
-            styles.append(_style(wb, array))
+            styles.append(_style(wb, array, palette))
         return found
 
     style_of(wb._cell_styles[0])

@@ -24,7 +24,7 @@ from typing import Optional
 from xml.etree import ElementTree as ET
 
 from .container import _EMBED_TYPES, _EXTERNAL_TYPES, _MACRO_TYPES, _bad, container_findings, declares_entities
-from .styles import _bool, _float, _Ns, _shared_strings, _styles
+from .styles import _bool, _float, _Ns, _shared_strings, _styles, theme_colours
 
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
            "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -442,7 +442,11 @@ def _read(archive: zipfile.ZipFile) -> Book:
                                      f"the workbook refers to a {kind} part: {target}", target))
     styles_part = next((t for k, t in rels.values() if k == "styles"), None)
     strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
-    styles = _styles(ET.fromstring(_read_part(archive, names, styles_part, findings, blobs)) if styles_part else None, ns)
+    theme_part = next((t for k, t in rels.values() if k == "theme"), None)
+    theme = theme_colours(ET.fromstring(_read_part(archive, names, theme_part, findings, blobs))) \
+        if theme_part and theme_part in names else {}
+    styles = _styles(ET.fromstring(_read_part(archive, names, styles_part, findings, blobs)) if styles_part else None,
+                     ns, theme)
     strings = _shared_strings(ET.fromstring(_read_part(archive, names, strings_part, findings, blobs))
                               if strings_part else None, ns)
     protection = root.find(ns("workbookProtection"))

@@ -16,24 +16,50 @@ def _float(value, default=None):
         return default
 
 
-def _color(element) -> str:
-    """A colour by effect: black/automatic/text colour -> 000000; RGB without alpha."""
+DEFAULT_INDEXED = {"8": "000000", "9": "FFFFFF", "64": "000000", "65": "FFFFFF"}
+THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+               "hlink", "folHlink")  # a colour's theme index -> its slot in the theme's colour scheme
+DRAWING_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def theme_colours(root) -> dict:
+    """Theme index -> RGB from a theme part (`a:clrScheme`); {} without one."""
+    if root is None:
+        return {}
+    scheme = next(root.iter(DRAWING_NS + "clrScheme"), None)
+    if scheme is None:
+        scheme = next((e for e in root.iter() if e.tag.endswith("}clrScheme")), None)
+    if scheme is None:
+        return {}
+    slots = {}
+    for slot in scheme:
+        name = slot.tag.rsplit("}", 1)[-1]
+        for colour in slot:
+            value = colour.get("val") if colour.tag.endswith("srgbClr") else colour.get("lastClr")
+            if value:
+                slots[name] = value.upper()[-6:]
+    return {str(n): slots[name] for n, name in enumerate(THEME_ORDER) if name in slots}
+
+
+def _color(element, palette: dict = None) -> str:
+    """A colour by effect, as RGB: automatic and the text colour are black; theme and indexed
+    colours are resolved through the workbook's own theme and palette (which can be edited)."""
     if element is None:
         return "000000"
     rgb = element.get("rgb")
     if rgb:
-        rgb = rgb.upper()[-6:]
-        return rgb
+        return rgb.upper()[-6:]
     if element.get("auto") in ("1", "true"):
         return "000000"
+    palette = palette or {}
     theme = element.get("theme")
     if theme is not None:
         tint = element.get("tint")
-        base = {"1": "000000", "0": "FFFFFF"}.get(theme, f"theme{theme}")
+        base = palette.get("theme", {}).get(theme) or {"1": "000000", "0": "FFFFFF"}.get(theme, f"theme{theme}")
         return base if not tint or float(tint) == 0 else f"{base}~{float(tint):.3f}"
     indexed = element.get("indexed")
     if indexed is not None:
-        return {"8": "000000", "9": "FFFFFF", "64": "000000", "65": "FFFFFF"}.get(indexed, f"indexed{indexed}")
+        return palette.get("indexed", {}).get(indexed) or DEFAULT_INDEXED.get(indexed, f"indexed{indexed}")
     return "000000"
 
 
@@ -54,11 +80,17 @@ class _Ns:
         return self.m + tag
 
 
-def _styles(root, ns) -> list:
+def _styles(root, ns, theme: dict = None) -> list:
     """cellXfs as canonical tuples: (number format, font, fill, alignment, protection)."""
     if root is None:
         return [("General", None, ("none",), ("general", "bottom", False, 0, 0, False), (True, False))]
     formats = dict(BUILTIN_FORMATS)
+    palette = {"theme": theme or {}, "indexed": {}}
+    colors = root.find(ns("colors"))
+    indexed = colors.find(ns("indexedColors")) if colors is not None else None
+    for n, entry in enumerate(indexed if indexed is not None else ()):
+        if entry.get("rgb"):
+            palette["indexed"][str(n)] = entry.get("rgb").upper()[-6:]
     numfmts = root.find(ns("numFmts"))
     for nf in (numfmts if numfmts is not None else ()):
         formats[int(nf.get("numFmtId", "0"))] = nf.get("formatCode", "")
@@ -76,7 +108,7 @@ def _styles(root, ns) -> list:
                       _float(size.get("val")) if size is not None else None,
                       flag("b"), flag("i"), flag("strike"),
                       None if underline is None or underline.get("val") == "none" else underline.get("val", "single"),
-                      _color(font.find(ns("color"))),
+                      _color(font.find(ns("color")), palette),
                       None if vert is None or vert.get("val") == "baseline" else vert.get("val")))
     fills = []
     fills_el = root.find(ns("fills"))
@@ -89,9 +121,9 @@ def _styles(root, ns) -> list:
         if kind == "none":
             fills.append(("none",))
         elif kind == "solid":
-            fills.append(("solid", _color(pattern.find(ns("fgColor")))))
+            fills.append(("solid", _color(pattern.find(ns("fgColor")), palette)))
         else:
-            fills.append((kind, _color(pattern.find(ns("fgColor"))), _color(pattern.find(ns("bgColor")))))
+            fills.append((kind, _color(pattern.find(ns("fgColor")), palette), _color(pattern.find(ns("bgColor")), palette)))
     out = []
     xfs = root.find(ns("cellXfs"))
     for xf in (xfs if xfs is not None else ()):
