@@ -501,6 +501,11 @@ def classes(data: bytes, inputs: dict, rng: random.Random, limit: int = 40) -> d
     for sheet in some_sheets:
         add("objects", sheet.name, "", with_part(files, where[sheet.name], lambda t: t.replace(
             "</worksheet>", '<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdX9"/></worksheet>')))
+        add("objects", sheet.name, "", with_part(files, where[sheet.name], lambda t: t.replace("</worksheet>", (
+            '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="http://schemas.microsoft.com/office/'
+            'spreadsheetml/2009/9/main"><x14:conditionalFormattings><x14:conditionalFormatting><x14:cfRule type="expression"'
+            ' id="{00000000-0000-0000-0000-000000000001}"><xm:f xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+            'TRUE</xm:f></x14:cfRule></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>'))))
     # 12. print settings
     for sheet in [s for s in some_sheets if s.state == "visible"]:
         part = where[sheet.name]
@@ -515,6 +520,7 @@ def classes(data: bytes, inputs: dict, rng: random.Random, limit: int = 40) -> d
     add("container", "", "", build(files, [("xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>")]))
     add("container", "", "", build(files, [("xl/externalLinks/externalLink1.xml", b"<externalLink/>")]))
     add("container", "", "", build(files, [("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0")]))
+    add("container", "", "", build(files, [("xl/richData/rdrichvalue.xml", b"<rvData/>")]))
     part = where[book.sheets[1].name]
     add("container", "", "", with_part(files, part, lambda t: t.replace(
         "?>", '?><!DOCTYPE worksheet [<!ENTITY x "4.9">]>', 1)))

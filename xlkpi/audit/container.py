@@ -58,7 +58,7 @@ def container_findings(archive: zipfile.ZipFile, content_types: bytes) -> list[F
         elif low.startswith("xl/externallinks/") or low.endswith("connections.xml") or "/querytables/" in low:
             out.append(_bad("WB-EXTERNAL-LINK", f"มีการเชื่อมโยงข้อมูลภายนอก: {name}",
                             f"the package links to external data: {name}", name))
-        elif "/embeddings/" in low or "/activex/" in low or "/ctrlprops/" in low:
+        elif "/embeddings/" in low or "/activex/" in low or "/ctrlprops/" in low or "/richdata/" in low:
             out.append(_bad("WB-EMBEDDED-OBJECT", f"มีวัตถุฝังตัว: {name}", f"the package embeds an object: {name}", name))
     if any(t.encode() in lowered for t in ("vbaproject", "macrosheet", "macroenabled", "dialogsheet")) and \
             not any(f.code == "WB-MACROS" for f in out):

@@ -323,6 +323,13 @@ def _parse_setting(sheet: Sheet, child, tag: str, ns, rels: dict) -> None:
                 sheet.printing[local] = part.text
     elif tag.rsplit("}", 1)[-1] in OBJECT_TAGS:
         sheet.objects.append(tag.rsplit("}", 1)[-1])
+    elif tag == ns("extLst"):
+        # Excel 2010 keeps some conditional formats, validations and sparklines here: all
+        # change what a sheet shows, and the generator writes none
+        for element in child.iter():
+            local = element.tag.rsplit("}", 1)[-1]
+            if local in ("conditionalFormatting", "dataValidation", "sparklineGroup"):
+                sheet.objects.append(f"extLst:{local}")
 
 
 def _shared_strings_of(inline, ns):

@@ -226,9 +226,11 @@ def _compare_layout(sheet: str, e: Sheet, a: Sheet, out: list) -> None:
             if found < COLUMN_TOLERANCE * expected:
                 out.append(_diff("WB-COLUMN-WIDTH", sheet, f"{letters}1", f"คอลัมน์ {letters} แคบลงจนซ่อนข้อมูล",
                                  f"column {letters} was narrowed, hiding its content", expected, found))
-    if e.format.get("show_zeros", True) != a.format.get("show_zeros", True):
-        out.append(_diff("WB-FORMAT-CHANGED", sheet, "", "การแสดงค่าศูนย์ถูกเปลี่ยน", "showing zero values was changed",
-                         e.format.get("show_zeros", True), a.format.get("show_zeros", True)))
+    for key, th, en, default in (("show_zeros", "การแสดงค่าศูนย์", "showing zero values", True),
+                                 ("right_to_left", "ทิศทางของแผ่นงาน (ขวาไปซ้าย)", "the sheet's right-to-left direction", False)):
+        if e.format.get(key, default) != a.format.get(key, default):
+            out.append(_diff("WB-FORMAT-CHANGED", sheet, "", f"{th}ถูกเปลี่ยน", f"{en} was changed",
+                             e.format.get(key, default), a.format.get(key, default)))
 
 
 def _compare_sheet_settings(sheet: str, e: Sheet, a: Sheet, out: list, printed: bool = True) -> None:
