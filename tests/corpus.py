@@ -1,4 +1,6 @@
-"""The bad-workbook corpus: good SAR Cards and KPI Templates, and mutated copies of them.
+"""The bad-workbook corpus: good SAR Cards and KPI Templates, and mutated copies of them;
+and (below, `classes`) the corpus by class of issue 10: mutants generated in memory over
+the eligible cells of a workbook, class by class.
 
 Good workbooks are generated and then calculated and saved by LibreOffice (so they hold
 stored values as Excel would); each mutation edits a copy the way a person or a broken
