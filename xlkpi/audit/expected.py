@@ -34,6 +34,7 @@ from .whitelist import CHOICE, NUMBER, TEXT, InputCell
 #: Hidden-sheet cells that are not the generator's to fix: its version and the signature.
 FREE_CELLS = frozenset({(META_SHEET, "B2"), (META_SHEET, "A5"), (META_SHEET, "B5")})
 _CACHE: "OrderedDict[tuple, Expected]" = OrderedDict()
+MAX_ROWS = 2000  # indicators and parts: a ministry's largest agreement has under 200
 CACHE_SIZE = 4  # a batch meets an agreement's workbooks together; memory stays flat in N
 
 
@@ -112,6 +113,13 @@ def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
     agreement, findings = parse(data, "")
     if agreement is None or any(f.is_error for f in findings):
         return None, [f.located(sheet=META_SHEET) for f in findings]
+    count = sum(1 for _ in agreement.walk()) + sum(len(i.parts) for i in agreement.walk())
+    if count > MAX_ROWS:  # an unverified copy could ask the generator for anything
+        from ..findings import error
+
+        return None, [error("WB-TOO-LARGE", f"คำรับรองในสมุดงานมีตัวชี้วัด {count} รายการ เกินกว่าที่ตรวจได้ ({MAX_ROWS})",
+                            f"the workbook's agreement has {count} indicators and parts, more than can be audited ({MAX_ROWS})",
+                            sheet=META_SHEET, cell="B4")]
     build = build_sar if kind == KIND_SAR else build_template
     book = book_from_openpyxl(build(agreement))
     expected = Expected(kind, agreement, book, _input_cells(book, kind, agreement), [s.name for s in book.sheets])
