@@ -246,6 +246,7 @@ class _Reader:
             conditions=self.text(data.get("conditions"), f"{path}.conditions"),
             evaluation=self.text(data.get("evaluation"), f"{path}.evaluation"),
             evidence_expected=self.text(data.get("evidence_expected"), f"{path}.evidence_expected"),
+            responsible_unit=self.text(data.get("responsible_unit"), f"{path}.responsible_unit"),
             explanation=self.round_texts(data.get("explanation"), f"{path}.explanation"),
             evidence=self.round_texts(data.get("evidence"), f"{path}.evidence"),
             category=data.get("category"),
@@ -423,7 +424,7 @@ def indicator_to_dict(indicator: Indicator, parent: Optional[Indicator] = None) 
     data["granted_reason"] = indicator.granted_reason
     data["result"] = _results(indicator.result)
     for name in ("definition", "formula", "data_source", "rationale", "conditions", "evaluation",
-                 "evidence_expected"):
+                 "evidence_expected", "responsible_unit"):
         data[name] = getattr(indicator, name)
     data["baseline"] = {y: _number(v) for y, v in sorted(indicator.baseline.items())}
     for name in ("owner", "collector"):

@@ -83,6 +83,7 @@ class Indicator:
     conditions: str = ""
     evaluation: str = ""  # evaluation approach: documents, interviews, observation
     evidence_expected: str = ""
+    responsible_unit: str = ""  # หน่วยงานผู้รับผิดชอบหลัก (seed 004's last field)
     # SAR Card fields per round (DOMAIN §8).
     explanation: dict = field(default_factory=dict)  # round -> text
     evidence: dict = field(default_factory=dict)  # round -> text

@@ -267,33 +267,77 @@ def layout_names(layout: SarLayout) -> dict:
     return names
 
 
-# --- KPI Template: one sheet (one A4 page) per indicator ------------------------------
+# --- KPI Template: one sheet per indicator, in seed 004's printed order ---------------
+#
+# Rows 1-2 title and department; then, from TEMPLATE_FIRST_ROW, one row per field in the
+# order seed 004 prints an indicator (DOMAIN §7): ประเด็นการประเมินผล · ตัวชี้วัดที่ · น้ำหนัก ·
+# คำอธิบาย · เกณฑ์การให้คะแนน · ตารางและสูตรการคำนวณ · เงื่อนไข · แนวทางการประเมินผล (1 documents,
+# 2 interviews, 3 observation) · เหตุผล · หน่วยงานผู้รับผิดชอบหลัก; then what departments add:
+# baseline, data source, owner and collector.  The criteria table has a fixed block of rows
+# (CRITERIA_BLOCK) so that every field keeps one address in every sheet; the rows an
+# indicator does not use are hidden and do not print.
 
-#: (field, Thai label, English label, an officer fills it in).  Row = TEMPLATE_FIRST_ROW + index.
+#: (field, Thai label, English label, an officer fills it in), in printed order.  The
+#: criteria table sits after "definition", the baseline table after "data_source".
 TEMPLATE_FIELDS = [
+    ("dimension", "ประเด็นการประเมินผล", "evaluation issue", False),
     ("id", "ตัวชี้วัดที่", "indicator", False),
     ("name", "ชื่อตัวชี้วัด", "name", False),
-    ("dimension", "มิติ", "dimension", False),
     ("weight", "น้ำหนัก (ร้อยละ)", "weight %", False),
     ("unit", "หน่วยวัด", "unit", False),
     ("kind", "ลักษณะตัวชี้วัด", "kind", False),
     ("direction", "ทิศทาง", "direction", False),
     ("definition", "คำอธิบาย", "definition", True),
-    ("formula", "สูตรการคำนวณ", "calculation formula", True),
+    ("formula", "ตารางและสูตรการคำนวณ / โดยที่", "calculation formula", True),
+    ("conditions", "เงื่อนไข", "conditions", True),
+    ("evaluation", "แนวทางการประเมินผล", "evaluation approach", True),
+    ("evidence_expected", "1. ประเมินผลจากข้อมูล เอกสาร หลักฐานต่าง ๆ", "evidence expected", True),
+    ("rationale", "เหตุผล", "rationale", True),
+    ("responsible_unit", "หน่วยงานผู้รับผิดชอบหลัก", "responsible unit", True),
     ("data_source", "แหล่งข้อมูล/วิธีการจัดเก็บข้อมูล", "data source and collection", True),
     ("owner.name", "ผู้กำกับดูแลตัวชี้วัด", "indicator owner", True),
     ("owner.phone", "โทรศัพท์ (ผู้กำกับดูแล)", "owner's phone", True),
     ("collector.name", "ผู้จัดเก็บข้อมูล", "data collector", True),
     ("collector.phone", "โทรศัพท์ (ผู้จัดเก็บข้อมูล)", "collector's phone", True),
-    ("rationale", "เหตุผล", "rationale", True),
-    ("conditions", "เงื่อนไข", "conditions", True),
-    ("evaluation", "แนวทางการประเมินผล", "evaluation approach", True),
-    ("evidence_expected", "เอกสาร/หลักฐานประกอบการประเมิน", "evidence expected", True),
+]
+#: Seed 004's evaluation approach, parts 2 and 3: the same for every indicator, printed
+#: after part 1 (the documents a department lists in "evidence_expected").
+EVALUATION_FIXED = [
+    ("2. ประเมินผลจากข้อมูลที่ได้จากการสัมภาษณ์บุคคลที่เกี่ยวข้องต่าง ๆ", "2. interviews",
+     "• ผู้กำกับดูแลตัวชี้วัด และคณะทำงานที่เกี่ยวข้อง\n• ผู้จัดเก็บข้อมูล"),
+    ("3. การสังเกตการณ์", "3. observation",
+     "• การจัดเก็บข้อมูลผลการดำเนินงานตามตัวชี้วัด\n• ความถูกต้อง ความน่าเชื่อถือ ความทันสมัย และความสามารถ"
+     "ในการตรวจสอบได้ของข้อมูล\n• สภาพแวดล้อมของสถานที่ที่ดำเนินการตามกิจกรรมหรือโครงการหลัก\n"
+     "• การเก็บรักษาและดูแลเอกสาร/ข้อมูล\n• การมีส่วนร่วมของผู้บริหารระดับสูงของส่วนราชการ"),
 ]
 TEMPLATE_FIRST_ROW = 4
 TEMPLATE_VALUE_COL = "B"  # values sit in B (merged B:G)
-BASELINE_ROW = TEMPLATE_FIRST_ROW + len(TEMPLATE_FIELDS) + 1  # label row; years in B.., values below
-CRITERIA_ROW = BASELINE_ROW + 3  # heading "เกณฑ์การให้คะแนน"; level numbers below; rows of criteria after
+TEMPLATE_LAST_COL = "G"
+CRITERIA_BLOCK = 13  # rows below the level numbers: up to 12 weighted parts + the composite
+MAX_TEMPLATE_PARTS = CRITERIA_BLOCK - 1
+
+
+def _template_rows() -> tuple:
+    rows, row = {}, TEMPLATE_FIRST_ROW
+    criteria = baseline = fixed = None
+    for field_, *_ in TEMPLATE_FIELDS:
+        rows[field_] = row
+        row += 1
+        if field_ == "definition":
+            criteria = row
+            row += 1 + CRITERIA_BLOCK
+        if field_ == "evidence_expected":
+            fixed = row
+            row += len(EVALUATION_FIXED)
+        if field_ == "data_source":
+            baseline = row
+            row += 2
+    return rows, criteria, baseline, fixed, row - 1
+
+
+_FIELD_ROWS, CRITERIA_ROW, BASELINE_ROW, EVALUATION_FIXED_ROW, TEMPLATE_LAST_ROW = _template_rows()
+#: CRITERIA_ROW: the heading "เกณฑ์การให้คะแนน" with the level numbers 1..5; criteria below.
+#: BASELINE_ROW: the heading "ข้อมูลพื้นฐาน" with the fiscal years; results below.
 BASELINE_COLUMNS = ("B", "C", "D", "E", "F")
 TEMPLATE_CRITERIA_COLUMNS = ("B", "C", "D", "E", "F")  # levels 1..5
 PART_WEIGHT_COL = "G"
@@ -306,9 +350,17 @@ def template_sheet(indicator_id: str) -> str:
     return f"KPI {indicator_id}"[:31]
 
 
+def template_field_row(field_: str) -> int:
+    return _FIELD_ROWS[field_]
+
+
 def template_field_cell(field_: str) -> str:
-    index = [f[0] for f in TEMPLATE_FIELDS].index(field_)
-    return f"{TEMPLATE_VALUE_COL}{TEMPLATE_FIRST_ROW + index}"
+    return f"{TEMPLATE_VALUE_COL}{_FIELD_ROWS[field_]}"
+
+
+def template_milestone_cell(level: int) -> str:
+    """Where the text of milestone `level` (1..5) is: one row per level, merged B:G."""
+    return f"{TEMPLATE_VALUE_COL}{CRITERIA_ROW + level}"
 
 
 def template_name(indicator_id: str, field_: str) -> str:
@@ -319,4 +371,8 @@ def criteria_rows(indicator: Indicator) -> int:
     """How many rows the criteria table of an indicator takes below its level numbers."""
     if indicator.kind == WEIGHTED:
         return len(indicator.parts) + 1  # the parts, then the composite's criterion
+    if indicator.kind == MILESTONE:
+        return 5
+    if indicator.kind == GROUP:
+        return max(1, len(indicator.children))
     return 1

@@ -122,17 +122,24 @@ def _pieces(paragraph: str) -> list[str]:
 
 
 def wrap(text: str, width_pt: float, size: float = DEFAULT_SIZE, bold: bool = False) -> list[str]:
-    """The lines `text` takes in a wrapped cell `width_pt` wide (text area, no padding)."""
+    """The lines `text` takes in a wrapped cell `width_pt` wide (text area, no padding).
+
+    A line's width is the sum of its pieces' advances (each measured once and cached):
+    Thai fonts do not kern across the cluster boundaries where lines may break."""
     lines: list[str] = []
+    scale = size / 1000
+    space = _advance(" ", bold) * scale
     for paragraph in str(text).split("\n"):
-        line = ""
+        line, width = "", 0.0
         for piece in _pieces(paragraph):
-            candidate = line + piece
-            if line and text_width(candidate.rstrip(" "), size, bold) > width_pt:
+            trailing = piece.endswith(" ")
+            body = piece.rstrip(" ")
+            piece_width = _advance(body, bold) * scale
+            if line and width + piece_width > width_pt:
                 lines.append(line.rstrip(" "))
-                line = piece.lstrip(" ")
-            else:
-                line = candidate
+                line, width = "", 0.0
+            line += piece
+            width += piece_width + (space if trailing else 0.0)
         lines.append(line.rstrip(" "))
     return lines
 
@@ -205,19 +212,27 @@ def _col_points(ws, col: int, default_size: float) -> float:
     from openpyxl.utils import get_column_letter
 
     letter = get_column_letter(col)
-    dim = ws.column_dimensions.get(letter) if letter in ws.column_dimensions else None
-    if dim is not None and dim.hidden:
-        return 0.0
-    # openpyxl groups equal neighbouring columns (min..max) under the first letter
-    for key, d in ws.column_dimensions.items():
-        if d.min and d.max and d.min <= col <= d.max and d.width:
-            return 0.0 if d.hidden else column_points(d.width, default_size)
+    dims = ws.column_dimensions
+    if letter in dims and (dims[letter].width or dims[letter].hidden):
+        dim = dims[letter]
+        return 0.0 if dim.hidden else column_points(dim.width, default_size)
+    # a file openpyxl read groups equal neighbouring columns (min..max) under the first letter
+    for dim in dims.values():
+        if dim.min and dim.max and dim.min <= col <= dim.max:
+            return 0.0 if dim.hidden else column_points(dim.width or None, default_size)
     return column_points(None, default_size)
 
 
 def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
     """Every non-empty visible cell of a sheet with the room it has to print in."""
     spans = _merged_spans(ws)
+    widths: dict = {}
+
+    def col_points(c: int) -> float:
+        if c not in widths:
+            widths[c] = _col_points(ws, c, default_size)
+        return widths[c]
+
     covered = set()
     for (r0, c0), (r1, c1) in spans.items():
         for r in range(r0, r1 + 1):
@@ -234,7 +249,7 @@ def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
             if not text:
                 continue
             r1, c1 = spans.get((cell.row, cell.column), (cell.row, cell.column))
-            width = sum(_col_points(ws, c, default_size) for c in range(cell.column, c1 + 1))
+            width = sum(col_points(c) for c in range(cell.column, c1 + 1))
             if width == 0:
                 continue
             height = sum(_row_height(ws, r) for r in range(cell.row, r1 + 1))
@@ -251,11 +266,12 @@ def _default_size(ws) -> float:
         return DEFAULT_SIZE
 
 
-def fit_rows(ws, rows: Optional[Iterable[int]] = None, minimum: float = 0.0, slack: float = WORD_BREAK_SLACK) -> None:
+def fit_rows(ws, rows: Optional[Iterable[int]] = None, minimum: float = 0.0, slack: float = WORD_BREAK_SLACK,
+             default_size: float = DEFAULT_SIZE) -> None:
     """Give each row the height its tallest cell's text needs (merged cells spread over
-    their rows' share).  Rows without text keep their height."""
+    their rows' share).  Rows without text keep their height.  `default_size`: the size of
+    the workbook's Normal font once saved (the unit of column widths; `style.default_font`)."""
     wanted = set(rows) if rows is not None else None
-    default_size = _default_size(ws)
     need: dict[int, float] = {}
     for box in cell_boxes(ws, default_size):
         if wanted is not None and box.first_row not in wanted:
