@@ -29,6 +29,7 @@ from ..workbook.layout import (
     name_for,
     round_sheet,
     template_field_cell,
+    template_milestone_cell,
     template_sheet,
 )
 from ..workbook.sar_formulas import normalise, row_formulas, total
@@ -262,11 +263,11 @@ def find_milestone_without_text(ctx: AuditContext) -> list:
     for ind in ctx.agreement.walk():
         if ind.kind != MILESTONE or not ind.applicable:
             continue
-        for level, (column, text) in enumerate(zip(TEMPLATE_CRITERIA_COLUMNS, ind.milestones), start=1):
+        for level, text in enumerate(ind.milestones, start=1):
             if _is_blank(text):
                 out.append(error("TPL-MILESTONE-TEXT", f"ตัวชี้วัด {ind.id}: ขั้นตอนระดับ {level} ไม่มีคำอธิบาย",
                                  f"indicator {ind.id}: milestone level {level} has no text",
-                                 sheet=template_sheet(ind.id), cell=f"{column}{CRITERIA_ROW + 1}", indicator=ind.id))
+                                 sheet=template_sheet(ind.id), cell=template_milestone_cell(level), indicator=ind.id))
     return out
 
 

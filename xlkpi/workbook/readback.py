@@ -30,6 +30,7 @@ from .layout import (
     round_sheet,
     sar_layout,
     template_field_cell,
+    template_milestone_cell,
     template_sheet,
 )
 
@@ -250,7 +251,7 @@ def overlay_template(agreement: Agreement, wb) -> None:
         if ind.kind == THRESHOLD and ind.thresholds:
             ind.thresholds = [_threshold(value(f"{c}{first}")) for c in TEMPLATE_CRITERIA_COLUMNS]
         elif ind.kind == MILESTONE:
-            ind.milestones = [_text(value(f"{c}{first}")) for c in TEMPLATE_CRITERIA_COLUMNS]
+            ind.milestones = [_text(value(template_milestone_cell(level))) for level in range(1, 6)]
         elif ind.kind == WEIGHTED:
             for offset, part in enumerate(ind.parts):
                 row = first + offset
