@@ -176,6 +176,7 @@ def find_formula_injection(ctx: AuditContext) -> list:
 def find_required_blank(ctx: AuditContext) -> list:
     out = []
     labels = {f[0]: (f[1], f[2]) for f in TEMPLATE_FIELDS}
+    officer_fills = {f[0] for f in TEMPLATE_FIELDS if f[3]}
     for ind in ctx.agreement.walk():
         if ind.kind == GROUP or not ind.applicable:
             continue
@@ -184,8 +185,14 @@ def find_required_blank(ctx: AuditContext) -> list:
             cell = template_field_cell(field_)
             if _is_blank(ctx.data.get(sheet, cell)):
                 th, en = labels[field_]
-                out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
-                                 f"indicator {ind.id}: {en} is blank", sheet=sheet, cell=cell, indicator=ind.id))
+                if field_ in officer_fills:
+                    out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
+                                     f"indicator {ind.id}: {en} is blank", sheet=sheet, cell=cell, indicator=ind.id))
+                else:  # a locked cell: the agreement lacks it, the department cannot fill it
+                    out.append(error("TPL-AGREEMENT-BLANK",
+                                     f"ตัวชี้วัด {ind.id}: คำรับรองไม่ได้ระบุ{th} (ฝ่ายเลขานุการต้องแก้ในคำรับรอง)",
+                                     f"indicator {ind.id}: the agreement has no {en} (the secretariat must add it)",
+                                     sheet=sheet, cell=cell, indicator=ind.id))
     return out
 
 
