@@ -83,6 +83,10 @@ def proposal_rows(draft: Agreement, open_parents: set) -> list[ProposalRow]:
     def add(kind, id_, **kw):
         rows.append(ProposalRow(FIRST_ROW + len(rows), kind, id_, **kw))
 
+    # "5:3": the department's own KPIs under 5 are numbered after 5.3 (the framework's ids)
+    after = {entry.partition(":")[0]: int(entry.partition(":")[2] or 0) for entry in open_parents}
+    open_parents = set(after)
+
     def visit(ind: Indicator, proposed: bool) -> None:
         if ind.kind == GROUP or ind.id in open_parents:
             add("group", ind.id, indicator=ind)
@@ -91,7 +95,7 @@ def proposal_rows(draft: Agreement, open_parents: set) -> list[ProposalRow]:
             if ind.id in open_parents:
                 taken = [int(c.id.rsplit(".", 1)[1]) for c in ind.children if c.id.rsplit(".", 1)[-1].isdigit()]
                 proposed_ids = {c.id for c in ind.children}
-                n = max(taken, default=0)
+                n = max(taken + [after[ind.id]])
                 while sum(1 for r in rows if r.parent == ind.id and r.kind == "open") < OPEN_SLOTS:
                     n += 1
                     if f"{ind.id}.{n}" not in proposed_ids:
@@ -125,7 +129,8 @@ def draft_from_framework(framework, department_type: str = "in_mission_group",
         weight = fi.weight.constant if fi.weight.is_fixed else 0.0
         children = [c for c in (make(child, dimension) for child in fi.children) if c is not None]
         if fi.department_kpis:
-            open_ids.add(fi.id)
+            numbers = [int(c.id.rsplit(".", 1)[1]) for c in fi.children if c.id.rsplit(".", 1)[1].isdigit()]
+            open_ids.add(f"{fi.id}:{max(numbers)}" if numbers else fi.id)
         if children or fi.department_kpis:
             return Indicator(id=fi.id, name=fi.name_th, dimension=dimension, kind=GROUP, children=children,
                              weight=sum(c.weight for c in children))
@@ -148,10 +153,14 @@ def draft_from_agreement(agreement: Agreement, framework) -> tuple[Agreement, se
     """An agreement to revise: its indicators; those the framework leaves to the department
     stay editable."""
     draft = copy.deepcopy(agreement)
-    open_ids = {fi.id for fi in framework.walk() if fi.department_kpis} if framework else set()
+    holders = [fi for fi in framework.walk() if fi.department_kpis] if framework else []
+    open_ids = set()
+    for fi in holders:
+        numbers = [int(c.id.rsplit(".", 1)[1]) for c in fi.children if c.id.rsplit(".", 1)[1].isdigit()]
+        open_ids.add(f"{fi.id}:{max(numbers)}" if numbers else fi.id)
     fixed = {fi.id for fi in framework.walk()} if framework else {i.id for i in draft.walk()}
     for ind in draft.walk():
-        if ind.id in open_ids:
+        if ind.id in {fi.id for fi in holders}:
             for child in ind.children:
                 if child.id not in fixed:
                     child._proposed = True
@@ -359,5 +368,5 @@ def write_proposal(draft: Agreement, path, open_ids: Optional[set] = None,
     from .sar import save_workbook
 
     if open_ids is None:
-        open_ids = {i.id for i in draft.indicators if i.id in ("3", "4", "5")}
+        open_ids = set()
     return save_workbook(build_proposal(draft, open_ids, password, lang), path)
