@@ -114,12 +114,12 @@ def sample_forms(folder: Path) -> dict:
         "fy2552-kpi-template": write_template(fy2552_blank(), folder / "fy2552-kpi-template.xlsx"),
         "fy2552-sar-card": write_sar(fy2552_blank(), folder / "fy2552-sar-card.xlsx"),
     }
-    try:
-        from .workbook.proposal import write_proposal
+    from .framework import load_framework
+    from .workbook.proposal import draft_from_framework, write_proposal
 
-        forms["proposal"] = write_proposal(fy2552_blank(), folder / "proposal.xlsx")
-    except ImportError:
-        pass
+    framework, _findings = load_framework("fy2552-pilot-ministry")
+    draft, open_ids = draft_from_framework(framework)
+    forms["proposal"] = write_proposal(draft, folder / "proposal.xlsx", open_ids)
     forms["audit-report"] = _audit_report(folder)
     return forms
 

@@ -185,7 +185,7 @@ def _display(cell) -> str:
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith("=") and cell.data_type == "f":
-        return ""  # a formula: its value is measured by the number format, not here
+        return "0"  # a formula: its value is unknown here; it needs at least one line
     if isinstance(value, float):
         fmt = cell.number_format or "General"
         if fmt.startswith("0.") and set(fmt[2:]) == {"0"}:

@@ -43,9 +43,9 @@ DEPARTMENT_TYPE_TH = {
 KIND_TH = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน", WEIGHTED: "ร้อยละเฉลี่ยถ่วงน้ำหนัก", GROUP: "กลุ่ม"}
 #: Character units of the 16 pt default font; the round sheets print fitted to the width of
 #: A4 landscape (about 72 %: body text about 11.5 pt on paper)
-WIDTHS = {"A": 7, "B": 28, "C": 7, "D": 7, "E": 7, "F": 6, "G": 6, "H": 6, "I": 6, "J": 6,
+WIDTHS = {"A": 10, "B": 27, "C": 7, "D": 7, "E": 7, "F": 6, "G": 6, "H": 6, "I": 6, "J": 6,
           "K": 9, "L": 7, "M": 8, "N": 20, "O": 20}
-WRAPPED = (Col.NAME, Col.UNIT, Col.EXPLANATION, Col.EVIDENCE)
+WRAPPED = (Col.NAME, Col.UNIT, Col.RESULT, Col.EXPLANATION, Col.EVIDENCE)
 BODY_SIZE = 16
 COVER_WIDTHS = {"A": 22, "B": 36}  # A4 portrait at 100 %
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
