@@ -30,6 +30,7 @@ SHEET = "ข้อเสนอตัวชี้วัด"
 OPEN_SLOTS = 10  # rows for the department's own KPIs under each of 3, 4, 5
 PART_SLOTS = 5  # rows for the parts of a weighted indicator
 HEADER_ROW = 4
+PRINT_PAGES_ACROSS = 4
 FIRST_ROW = 5
 KIND_LABELS = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน"}
 DIRECTION_LABELS = {"up": "สูงดี", "down": "ต่ำดี"}
@@ -222,7 +223,8 @@ def _row_values(r: ProposalRow) -> dict:
     if r.kind == "group":
         return {"id": ind.id, "name": ind.name, "kind": "กลุ่ม"}
     values["kind"] = KIND_LABELS.get(ind.kind, "ร้อยละเฉลี่ยถ่วงน้ำหนัก")
-    values["direction"] = DIRECTION_LABELS[ind.direction]
+    if ind.kind != WEIGHTED:  # a weighted indicator's parts carry the direction
+        values["direction"] = DIRECTION_LABELS[ind.direction]
     if ind.kind == THRESHOLD:
         values.update({c: t for c, t in zip(CRITERIA, ind.thresholds)})
     elif ind.kind == MILESTONE:
@@ -328,6 +330,9 @@ def build_proposal(draft: Agreement, open_ids: set, password: str = style.DEFAUL
     ws.freeze_panes = f"C{FIRST_ROW}"
     measure.fit_rows(ws)
     style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    # 26 columns: printed four A4 widths across (about 85 %), the id and name on every page
+    ws.page_setup.fitToWidth = PRINT_PAGES_ACROSS
+    ws.print_title_cols = "A:B"
     ws.print_area = f"A1:{LETTER[COLUMNS[-1][0]]}{total}"
     _meta(wb, draft, open_ids)
     for sheet in wb.worksheets:
