@@ -292,3 +292,25 @@ def test_mistakes_typed_into_the_form_come_back_as_findings(form, tmp_path):
     # 4.1's weight unread: the framework check finds the total short of 100, on the total cell
     assert any(code == "FW-TOTAL" and sheet == SHEET for code, sheet, _cell in found)
     assert all(f["file"] == str(filled) for f in json.loads(output)["findings"])
+
+
+def test_a_blank_locked_field_is_the_secretariats_to_fix_not_the_departments(tmp_path):
+    """A KPI Template whose agreement lacks a unit: the unit cell is locked, so the audit must
+    not ask the department to fill it (TPL-REQUIRED-BLANK) but the secretariat."""
+    from xlkpi.audit import audit_file
+    from xlkpi.sample import sample_ministry
+    from xlkpi.workbook.layout import template_field_cell, template_sheet
+    from xlkpi.workbook.template import write_template
+
+    agreement = sample_ministry()[0]
+    leaf = next(i for i in agreement.walk() if i.kind == THRESHOLD)
+    leaf.unit = ""
+    leaf.data_source = ""  # an input cell the department fills
+    path = write_template(agreement, tmp_path / "template.xlsx")
+    ws = load_workbook(path)[template_sheet(leaf.id)]
+    unit, source = template_field_cell("unit"), template_field_cell("data_source")
+    assert ws[unit].protection.locked and not ws[source].protection.locked
+    findings = {(f.code, f.sheet, f.cell) for f in audit_file(path).findings}
+    assert ("TPL-AGREEMENT-BLANK", template_sheet(leaf.id), unit) in findings
+    assert ("TPL-REQUIRED-BLANK", template_sheet(leaf.id), unit) not in findings
+    assert ("TPL-REQUIRED-BLANK", template_sheet(leaf.id), source) in findings
