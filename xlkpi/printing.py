@@ -157,8 +157,21 @@ def check_forms(forms: dict, folder: Path) -> dict:
     return out
 
 
-#: (form, page) shown in the docs
-DOC_PAGES = {"kpi-template": 3, "sar-card": 2, "proposal": 3, "audit-report": 1}
+#: the page of each form the docs show: the first page whose text has this (a weighted
+#: indicator's criteria table, a round sheet's headings, the proposal table, the summary)
+DOC_PAGES = {"kpi-template": "ตัวชี้วัดที่ 1.1", "sar-card": "ค่าคะแนนถ่วงน้ำหนัก",
+             "proposal": "ข้อเสนอตัวชี้วัดของส่วนราชการ", "audit-report": "รายงานผลการตรวจสอบตัวชี้วัด"}
+
+
+def page_with(pdf, needle: str) -> int:
+    """The first page (1-based) whose text contains `needle`; 1 when none does."""
+    pages = len(read_pdf(pdf).pages)
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        if squeeze(needle) in squeeze(text):
+            return page
+    return 1
 
 
 def main(argv: list) -> int:
@@ -175,7 +188,7 @@ def main(argv: list) -> int:
         print(f"{name:24} {counts['clipped']:8} {counts['overlaps']:9} {counts['off_page']:9} {counts['pages']:6}")
         if docs is not None and name in DOC_PAGES:
             pages = pdf_to_png(counts["pdf"], folder / "png" / name, dpi=80)
-            page = pages[min(DOC_PAGES[name], len(pages)) - 1]
+            page = pages[page_with(counts["pdf"], DOC_PAGES[name]) - 1]
             docs.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(page, docs / f"{name}.png")
     return 0

@@ -38,7 +38,7 @@ from .sar import KIND_TH, _value, _write_cover, finish_workbook, save_workbook
 DIRECTION_TH = {"up": ("ค่ายิ่งสูงยิ่งดี", "higher is better"), "down": ("ค่ายิ่งต่ำยิ่งดี", "lower is better")}
 KIND_EN = {THRESHOLD: "thresholds 1–5", MILESTONE: "milestones", WEIGHTED: "weighted average", GROUP: "group"}
 #: A4 portrait, 100 %: 58 character units of TH Sarabun New 16 pt fit between the margins
-WIDTHS = {"A": 15, "B": 7, "C": 7, "D": 7, "E": 7, "F": 7, "G": 8}
+WIDTHS = {"A": 17, "B": 7, "C": 7, "D": 7, "E": 7, "F": 7, "G": 6}
 LONG_TEXT_FIELDS = ("definition", "formula", "conditions", "evaluation", "evidence_expected", "rationale",
                     "data_source")
 INPUT_MIN_LINES = 2  # room to type in an empty long-text field
