@@ -353,7 +353,8 @@ def test_template_change_saved_with_openpyxl_is_found(template, tmp_path):
     from openpyxl import load_workbook
 
     ind = _threshold_indicator(template)
-    sheet, cell = template_sheet(ind.id), template_field_cell("unit")
+    # a field the department fills (a blank locked field is TPL-AGREEMENT-BLANK, the secretariat's)
+    sheet, cell = template_sheet(ind.id), template_field_cell("data_source")
     wb = load_workbook(template["path"])
     wb[sheet][cell].value = None
     wb.save(tmp_path / "blank-unit.xlsx")

@@ -136,3 +136,16 @@ def test_milestone_texts_print_in_the_kpi_templates_criteria_rows(tmp_path):
         cell = template_milestone_cell(level)
         assert ws[cell].value == text
         assert not ws.row_dimensions[int(cell[1:])].hidden
+
+
+@pytest.mark.libreoffice
+@pytest.mark.xdist_group("libreoffice")
+def test_sar_card_prints_every_milestone_text(printed):
+    """Milestone levels are chosen ผ่าน / ไม่ผ่าน in the criteria cells; their texts print too
+    (not only as cell notes, which do not print)."""
+    _forms, results = printed
+    text = raw_text(results["sar-card"]["pdf"])
+    milestones = [(i.id, m) for i in sample_ministry()[0].walk() if i.kind == "milestone" for m in i.milestones]
+    assert milestones
+    for indicator_id, milestone in milestones:
+        assert squeeze(milestone) in text, indicator_id

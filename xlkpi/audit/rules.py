@@ -132,10 +132,10 @@ def find_rows_moved(ctx: AuditContext) -> list:
                 break
         else:
             last = ctx.data.max_row.get(sheet, 0)
-            if last != ctx.layout.total_row:
+            if last != ctx.layout.last_row:
                 ctx.broken_sheets.add(sheet)
-                out.append(error("WB-ROWS-CHANGED", f"มีการแทรกหรือลบแถว: แถวสุดท้ายคือ {last} ไม่ใช่ {ctx.layout.total_row}",
-                                 f"rows were inserted or deleted: the last row is {last}, not {ctx.layout.total_row}",
+                out.append(error("WB-ROWS-CHANGED", f"มีการแทรกหรือลบแถว: แถวสุดท้ายคือ {last} ไม่ใช่ {ctx.layout.last_row}",
+                                 f"rows were inserted or deleted: the last row is {last}, not {ctx.layout.last_row}",
                                  sheet=sheet, cell=f"A{last}"))
     return out
 

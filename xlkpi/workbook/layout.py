@@ -167,6 +167,9 @@ class SarLayout:
     dimension_rows: dict  # dimension -> row of its total
     total_row: int
     last_row: int
+    #: below the totals: a heading, then one row per milestone indicator printing the text of
+    #: its five levels (the criteria cells above hold the officer's ผ่าน / ไม่ผ่าน)
+    milestone_rows: dict = field(default_factory=dict)  # indicator id -> row
 
     def indicator_row(self, indicator_id: str) -> Row:
         return next(r for r in self.rows if not r.is_part and r.indicator.id == indicator_id)
@@ -227,7 +230,17 @@ def sar_layout(agreement: Agreement) -> SarLayout:
         dimension_rows[dimension] = next_row
         next_row += 1
     total_row = next_row
-    return SarLayout(rows, dimension_rows, total_row, total_row)
+    milestone_rows = {}
+    texts = [r for r in rows if not r.is_part and r.indicator.kind == MILESTONE and r.indicator.milestones]
+    if texts:
+        next_row = total_row + 2  # a blank line, then the heading
+        for r in texts:
+            next_row += 1
+            milestone_rows[r.indicator.id] = next_row
+    return SarLayout(rows, dimension_rows, total_row, max([total_row, *milestone_rows.values()]), milestone_rows)
+
+
+MILESTONE_HEADING_OFFSET = 2  # the heading of the milestone texts: total_row + 2
 
 
 # --- names of a row's cells -----------------------------------------------------------

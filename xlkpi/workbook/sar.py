@@ -276,10 +276,33 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
             cell.border = border
         ws[f"{Col.WEIGHTED}{r}"].number_format = "0.0000"
 
+    _write_milestone_texts(ws, agreement, layout, lang)
     ws.freeze_panes = f"C{FIRST_ROW}"
     measure.fit_rows(ws)
     style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    ws.print_area = f"A1:{Col.EVIDENCE}{layout.total_row}"
+    ws.print_area = f"A1:{Col.EVIDENCE}{layout.last_row}"
+
+
+def _write_milestone_texts(ws, agreement: Agreement, layout, lang: str) -> None:
+    """Each milestone indicator's five levels in words, below the totals, so they print."""
+    if not layout.milestone_rows:
+        return
+    heading = layout.total_row + 2
+    ws[f"{Col.ID}{heading}"] = style.label("ขั้นตอนของตัวชี้วัดระดับความสำเร็จ", "milestones", lang)
+    ws[f"{Col.ID}{heading}"].font = style.font(bold=True, size=BODY_SIZE)
+    by_id = {i.id: i for i in agreement.walk()}
+    for indicator_id, r in layout.milestone_rows.items():
+        indicator = by_id[indicator_id]
+        ws[f"{Col.ID}{r}"] = indicator_id
+        ws.merge_cells(f"{Col.NAME}{r}:{Col.EVIDENCE}{r}")
+        cell = ws[f"{Col.NAME}{r}"]
+        style.put_text(cell, "\n".join(f"ระดับ {n}: {text}" for n, text in enumerate(indicator.milestones, start=1)))
+        cell.font = style.font(size=BODY_SIZE)
+        cell.alignment = style.wrap()
+        ws[f"{Col.ID}{r}"].font = style.font(size=BODY_SIZE)
+        ws[f"{Col.ID}{r}"].alignment = style.top()
+        for column in (Col.ID, Col.NAME):
+            ws[f"{column}{r}"].border = style.thin_border()
 
 
 def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG):
