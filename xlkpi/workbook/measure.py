@@ -267,7 +267,7 @@ def _default_size(ws) -> float:
 
 
 def fit_rows(ws, rows: Optional[Iterable[int]] = None, minimum: float = 0.0, slack: float = WORD_BREAK_SLACK,
-             default_size: float = DEFAULT_SIZE) -> None:
+             default_size: float = DEFAULT_SIZE, grow_only: bool = False) -> None:
     """Give each row the height its tallest cell's text needs (merged cells spread over
     their rows' share).  Rows without text keep their height.  `default_size`: the size of
     the workbook's Normal font once saved (the unit of column widths; `style.default_font`)."""
@@ -284,7 +284,16 @@ def fit_rows(ws, rows: Optional[Iterable[int]] = None, minimum: float = 0.0, sla
         others = sum(_row_height(ws, r) for r in range(box.first_row + 1, box.first_row + box.rows))
         need[box.first_row] = max(need.get(box.first_row, 0.0), height - others)
     for row, height in need.items():
-        ws.row_dimensions[row].height = max(minimum, height)
+        current = ws.row_dimensions[row].height if grow_only else None
+        ws.row_dimensions[row].height = max(minimum, height, current or 0.0)
+
+
+def fit_workbook(wb, grow_only: bool = True) -> None:
+    """`fit_rows` on every visible sheet: rows only ever grow to what their text needs, so a
+    writer's deliberate heights stay unless the text does not fit them."""
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            fit_rows(ws, grow_only=grow_only)
 
 
 @dataclass
