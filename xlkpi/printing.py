@@ -121,7 +121,20 @@ def sample_forms(folder: Path) -> dict:
     draft, open_ids = draft_from_framework(framework)
     forms["proposal"] = write_proposal(draft, folder / "proposal.xlsx", open_ids)
     forms["audit-report"] = _audit_report(folder)
+    forms.update(cycle_forms(folder / "cycle"))
     return forms
+
+
+def cycle_forms(folder: Path) -> dict:
+    """The agreement cycle's documents for the sample ministry (xlkpi.cycle): name -> xlsx."""
+    from .cycle.demo_steps import run_cycle
+    from .sample import sample_ministry
+
+    written = {Path(p).stem: Path(p) for _label, p in run_cycle(sample_ministry(), folder)
+               if str(p).endswith(".xlsx")}
+    wanted = {"agreement-document": "agreement-d01", "change-analysis": "change-d01-1", "progress": "progress",
+              "final-report": "final-report"}
+    return {name: written[stem] for name, stem in wanted.items() if stem in written}
 
 
 def _audit_report(folder: Path) -> Path:
