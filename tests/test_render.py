@@ -6,11 +6,13 @@ KPI Template and SAR Card, the proposal form, the KPI Audit Report, and the cycl
 document, change analysis, progress report and Final Report.  For each: no two
 words of different lines overlap, no word runs off its page, every page is A4 with a
 "หน้า x/y" footer, and every cell's text fits its box by the font's metrics.  Everything is
-written under tmp_path; the pictures in docs/ come from `python -m xlkpi.printing … --png docs`.
+written under tmp_path; the pictures in docs/ come from `python -m xlkpi.docs_images` (`make docs`),
+the only thing that writes docs/.
 """
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -154,3 +156,42 @@ def test_sar_card_prints_every_milestone_text(printed):
     assert milestones
     for indicator_id, milestone in milestones:
         assert squeeze(milestone) in text, indicator_id
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.xdist_group("libreoffice")
+def test_docs_images_show_the_pages_they_name(tmp_path):
+    from xlkpi.docs_images import PAGES, render_pages
+
+    rendered = render_pages(tmp_path)
+    for name, needle in PAGES:
+        pdf, pages, page = rendered[name]
+        assert len(pages) == len(pdf_page_sizes(pdf)) >= page
+        assert squeeze(needle) in raw_text(pdf, page)
+        assert pages[page - 1].stat().st_size > 5000  # not a blank page
+
+
+def test_the_docs_images_command_writes_only_where_it_is_told(tmp_path, monkeypatch):
+    # write_docs_images is what `python -m xlkpi.docs_images -o FOLDER` runs; rendering is
+    # covered above, so here it is replaced by small files to keep this test fast.
+    import xlkpi.docs_images as docs_images
+
+    def fake_render(folder):
+        out = {}
+        for name, _needle in docs_images.PAGES:
+            pages = [folder / f"{name}-{n}.png" for n in (1, 2, 3)]
+            for n, page_file in enumerate(pages, 1):
+                page_file.write_bytes(f"{name} page {n}".encode())
+            out[name] = (folder / f"{name}.pdf", pages, 2)
+        return out
+
+    before = {p: p.stat().st_mtime_ns for p in DOCS.glob("*.png")}
+    monkeypatch.setattr(docs_images, "render_pages", fake_render)
+    written = docs_images.write_docs_images(tmp_path / "docs")
+    assert sorted(p.name for p in written) == sorted(f"{name}.png" for name, _ in docs_images.PAGES)
+    for name, _needle in docs_images.PAGES:
+        assert (tmp_path / "docs" / f"{name}.png").read_bytes() == f"{name} page 2".encode()
+    assert {p: p.stat().st_mtime_ns for p in DOCS.glob("*.png")} == before

@@ -3,8 +3,8 @@
 `pdftotext -bbox` gives every word with its box.  A form prints legibly when no two words of
 different lines overlap (a cell's clipped text is still drawn under the next row, so clipping
 shows up here too) and no word runs off the page.  `python -m xlkpi.printing OUT/` prints
-every form of the sample ministry, reports these counts and the cells whose text does not fit
-by the font's metrics (`xlkpi.workbook.measure`), and writes one PNG per form for the docs.
+every form of the sample ministry and reports these counts and the cells whose text does not
+fit by the font's metrics (`xlkpi.workbook.measure`).
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def plain_text(pdf) -> str:
 
 # --- the forms of the sample ministry, printed -------------------------------------------
 
-def sample_forms(folder: Path) -> dict:
+def sample_forms(folder: Path, cycle: bool = True) -> dict:
     """Write every printed form of the sample ministry into `folder`: name -> xlsx."""
     from .sample import sample_ministry
     from .workbook.blanks import fy2552_blank
@@ -121,7 +121,8 @@ def sample_forms(folder: Path) -> dict:
     draft, open_ids = draft_from_framework(framework)
     forms["proposal"] = write_proposal(draft, folder / "proposal.xlsx", open_ids)
     forms["audit-report"] = _audit_report(folder)
-    forms.update(cycle_forms(folder / "cycle"))
+    if cycle:
+        forms.update(cycle_forms(folder / "cycle"))
     return forms
 
 
@@ -170,12 +171,6 @@ def check_forms(forms: dict, folder: Path) -> dict:
     return out
 
 
-#: the page of each form the docs show: the first page whose text has this (a weighted
-#: indicator's criteria table, a round sheet's headings, the proposal table, the summary)
-DOC_PAGES = {"kpi-template": "ตัวชี้วัดที่ 1.1", "sar-card": "ค่าคะแนนถ่วงน้ำหนัก",
-             "proposal": "ข้อเสนอตัวชี้วัดของส่วนราชการ", "audit-report": "รายงานผลการตรวจสอบตัวชี้วัด"}
-
-
 def page_with(pdf, needle: str) -> int:
     """The first page (1-based) whose text contains `needle`; 1 when none does."""
     pages = len(read_pdf(pdf).pages)
@@ -188,22 +183,13 @@ def page_with(pdf, needle: str) -> int:
 
 
 def main(argv: list) -> int:
-    """python -m xlkpi.printing WORK_FOLDER [--png DOCS_FOLDER]"""
-    import shutil
-
-    from .recalc import pdf_to_png
-
+    """python -m xlkpi.printing [WORK_FOLDER]: print every form, count what does not fit.
+    (The pictures in docs/ come from python -m xlkpi.docs_images.)"""
     folder = Path(argv[0] if argv else "print-check")
-    docs = Path(argv[argv.index("--png") + 1]) if "--png" in argv else None
     results = check_forms(sample_forms(folder / "forms"), folder)
     print(f"{'form':24} {'clipped':>8} {'overlaps':>9} {'off page':>9} {'pages':>6}")
     for name, counts in results.items():
         print(f"{name:24} {counts['clipped']:8} {counts['overlaps']:9} {counts['off_page']:9} {counts['pages']:6}")
-        if docs is not None and name in DOC_PAGES:
-            pages = pdf_to_png(counts["pdf"], folder / "png" / name, dpi=80)
-            page = pages[page_with(counts["pdf"], DOC_PAGES[name]) - 1]
-            docs.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(page, docs / f"{name}.png")
     return 0
 
 
