@@ -31,8 +31,8 @@ COLUMNS = ["id", "name", "unit", "weight", "kind", "direction", "c1", "c2", "c3"
            "definition", "formula", "data_source", "owner.name", "owner.phone", "collector.name",
            "collector.phone", "rationale", "conditions", "evaluation", "evidence_expected", "responsible_unit"]
 LETTER = {key: chr(ord("A") + n) for n, key in enumerate(COLUMNS)}
-KIND_TYPED = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน"}
-DIRECTION_TYPED = {"up": "สูงดี", "down": "ต่ำดี"}
+KIND_TYPED = {THRESHOLD: "เกณฑ์การให้คะแนน 1–5", MILESTONE: "ระดับขั้นตอนของความสำเร็จ"}  # the form's lists
+DIRECTION_TYPED = {"up": "ค่ายิ่งสูงยิ่งดี", "down": "ค่ายิ่งต่ำยิ่งดี"}
 
 
 def details(n: int) -> dict:

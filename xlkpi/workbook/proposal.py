@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..findings import Finding, error
+from ..glossary import Direction, IndicatorKind
 from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Contact, Indicator, Part
 from . import measure, style
 from .layout import COVER_SHEET, META_SHEET, quoted
@@ -32,8 +33,9 @@ PART_SLOTS = 5  # rows for the parts of a weighted indicator
 HEADER_ROW = 4
 PRINT_PAGES_ACROSS = 4
 FIRST_ROW = 5
-KIND_LABELS = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน"}
-DIRECTION_LABELS = {"up": "สูงดี", "down": "ต่ำดี"}
+# what an officer picks from the lists: the glossary's Thai labels
+KIND_LABELS = {kind: IndicatorKind(kind).th for kind in (THRESHOLD, MILESTONE)}
+DIRECTION_LABELS = {d.value: d.th for d in Direction}
 PART_KIND = "องค์ประกอบ"  # a part of a weighted indicator (its weight is Wi)
 
 #: (key, Thai heading, English heading, width in character units)
@@ -203,7 +205,7 @@ def _validations(ws, rows: list[ProposalRow]):
         "kind": dv(type="list", formula1='"' + ",".join(KIND_LABELS.values()) + '"',
                    errorTitle="ลักษณะตัวชี้วัด", error="เลือกจากรายการ — choose from the list"),
         "direction": dv(type="list", formula1='"' + ",".join(DIRECTION_LABELS.values()) + '"',
-                        errorTitle="ทิศทาง", error="เลือก สูงดี หรือ ต่ำดี — choose up or down"),
+                        errorTitle="ทิศทาง", error="เลือกจากรายการ — choose from the list"),
     }
 
 
@@ -221,8 +223,8 @@ def _row_values(r: ProposalRow) -> dict:
         return values
     values = {"id": ind.id, "name": ind.name, "unit": ind.unit, "weight": ind.weight}
     if r.kind == "group":
-        return {"id": ind.id, "name": ind.name, "kind": "กลุ่ม"}
-    values["kind"] = KIND_LABELS.get(ind.kind, "ร้อยละเฉลี่ยถ่วงน้ำหนัก")
+        return {"id": ind.id, "name": ind.name, "kind": IndicatorKind(GROUP).th}
+    values["kind"] = IndicatorKind(ind.kind).th
     if ind.kind != WEIGHTED:  # a weighted indicator's parts carry the direction
         values["direction"] = DIRECTION_LABELS[ind.direction]
     if ind.kind == THRESHOLD:

@@ -85,8 +85,8 @@ class _Reader:
             return "up"
         if value in DIRECTIONS:
             return DIRECTIONS[value]
-        self.bad("PROP-DIRECTION", f"ตัวชี้วัด {r.id}: ทิศทางต้องเป็น สูงดี หรือ ต่ำดี ไม่ใช่ {value!r}",
-                 f"indicator {r.id}: direction must be สูงดี (up) or ต่ำดี (down), not {value!r}", r, "direction")
+        self.bad("PROP-DIRECTION", f"ตัวชี้วัด {r.id}: ทิศทางต้องเป็น {' หรือ '.join(DIRECTIONS)} ไม่ใช่ {value!r}",
+                 f"indicator {r.id}: direction must be one of {', '.join(DIRECTIONS)}, not {value!r}", r, "direction")
         return "up"
 
     def criteria(self, r: ProposalRow, kind: str) -> list:

@@ -35,12 +35,6 @@ from .layout import (
 )
 from .sar_formulas import row_formulas, total
 
-DEPARTMENT_TYPE_TH = {
-    "in_mission_group": "ส่วนราชการในกลุ่มภารกิจ (in a mission group)",
-    "no_mission_group": "ส่วนราชการที่ไม่มีกลุ่มภารกิจ (no mission group)",
-    "under_minister": "ส่วนราชการขึ้นตรงต่อรัฐมนตรี (directly under the Minister)",
-}
-KIND_TH = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน", WEIGHTED: "ร้อยละเฉลี่ยถ่วงน้ำหนัก", GROUP: "กลุ่ม"}
 #: Character units of the 16 pt default font; the round sheets print fitted to the width of
 #: A4 landscape (about 72 %: body text about 11.5 pt on paper)
 WIDTHS = {"A": 10, "B": 27, "C": 7, "D": 7, "E": 7, "F": 6, "G": 6, "H": 6, "I": 6, "J": 6,
@@ -91,8 +85,9 @@ def _value(x):
 
 
 def _department_type(agreement: Agreement, lang: str) -> str:
-    text = DEPARTMENT_TYPE_TH.get(agreement.department_type, agreement.department_type)
-    return text if lang == "th-en" else text.split(" (")[0]
+    from ..glossary import DepartmentType
+
+    return style.label(*DepartmentType.th_en(agreement.department_type), lang)
 
 
 def _write_cover(wb, agreement: Agreement, title: str, lang: str = style.DEFAULT_LANG):

@@ -33,10 +33,7 @@ from .layout import (
     template_name,
     template_sheet,
 )
-from .sar import KIND_TH, _value, _write_cover, finish_workbook, save_workbook
-
-DIRECTION_TH = {"up": ("ค่ายิ่งสูงยิ่งดี", "higher is better"), "down": ("ค่ายิ่งต่ำยิ่งดี", "lower is better")}
-KIND_EN = {THRESHOLD: "thresholds 1–5", MILESTONE: "milestones", WEIGHTED: "weighted average", GROUP: "group"}
+from .sar import _value, _write_cover, finish_workbook, save_workbook
 #: A4 portrait, 100 %: 58 character units of TH Sarabun New 16 pt fit between the margins
 WIDTHS = {"A": 17, "B": 7, "C": 7, "D": 7, "E": 7, "F": 7, "G": 6}
 LONG_TEXT_FIELDS = ("definition", "formula", "conditions", "evaluation", "evidence_expected", "rationale",
@@ -45,10 +42,12 @@ INPUT_MIN_LINES = 2  # room to type in an empty long-text field
 
 
 def field_value(indicator: Indicator, field_: str, lang: str = style.DEFAULT_LANG):
+    from ..glossary import Direction, IndicatorKind
+
     if field_ == "kind":
-        return style.label(KIND_TH[indicator.kind], KIND_EN[indicator.kind], lang)
+        return style.label(*IndicatorKind.th_en(indicator.kind), lang)
     if field_ == "direction":
-        return style.label(*DIRECTION_TH[indicator.direction], lang)
+        return style.label(*Direction.th_en(indicator.direction), lang)
     if field_ == "weight":
         return _value(indicator.weight)
     if field_ == "dimension":
