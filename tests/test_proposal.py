@@ -314,3 +314,43 @@ def test_a_blank_locked_field_is_the_secretariats_to_fix_not_the_departments(tmp
     assert ("TPL-AGREEMENT-BLANK", template_sheet(leaf.id), unit) in findings
     assert ("TPL-REQUIRED-BLANK", template_sheet(leaf.id), unit) not in findings
     assert ("TPL-REQUIRED-BLANK", template_sheet(leaf.id), source) in findings
+
+
+def test_a_signed_agreement_comes_back_unchanged_through_its_proposal_form(tmp_path):
+    """Given an agreement, the form is prefilled with it (for revision); imported untouched,
+    it is the same agreement (results aside: a proposal comes before signing)."""
+    from xlkpi.agreement import dump
+    from xlkpi.workbook.blanks import sample_blank
+
+    signed = sample_blank()
+    dump(signed, tmp_path / "signed.yaml")
+    code, output = run("workbook", "proposal", tmp_path / "signed.yaml", "-o", tmp_path / "revise.xlsx")
+    assert code == 0, output
+    ws = load_workbook(tmp_path / "revise.xlsx")[SHEET]
+    row_of = {str(ws[f"A{r}"].value): r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value}
+    assert ws[f"B{row_of['3.1']}"].value == next(i.name for i in signed.walk() if i.id == "3.1")
+    assert not ws[f"B{row_of['3.1']}"].protection.locked  # the department's own KPI: editable
+    assert ws[f"B{row_of['5.1']}"].protection.locked  # the framework's: locked
+    code, output = run("agreement", "import", tmp_path / "revise.xlsx", "-o", tmp_path / "back.yaml")
+    assert code == 0, output
+    back, _findings = load(tmp_path / "back.yaml")
+    assert to_dict(back) == to_dict(signed)
+
+
+def test_english_beside_the_thai_only_when_asked(tmp_path):
+    from xlkpi.workbook.blanks import sample_blank
+    from xlkpi.workbook.layout import template_field_row, template_sheet
+    from xlkpi.workbook.template import write_template
+
+    agreement = sample_blank()
+    sheet = template_sheet(agreement.indicators[0].id)
+    row = template_field_row("definition")
+    thai = load_workbook(write_template(agreement, tmp_path / "th.xlsx"))[sheet][f"A{row}"].value
+    both = load_workbook(write_template(agreement, tmp_path / "th-en.xlsx", lang="th-en"))[sheet][f"A{row}"].value
+    assert thai == "คำอธิบาย"
+    assert both == "คำอธิบาย\n(definition)"
+    from xlkpi.agreement import dump
+
+    dump(agreement, tmp_path / "x.yaml")
+    code, output = run("workbook", "template", tmp_path / "x.yaml", "-o", tmp_path / "x.xlsx", "--lang", "en")
+    assert code == 2 and "--lang" in output and not (tmp_path / "x.xlsx").exists()

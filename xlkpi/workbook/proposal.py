@@ -74,7 +74,7 @@ class ProposalRow:
     row: int
     kind: str  # "fixed" (locked id, name, weight), "open" (the department's), "part", "group"
     id: str
-    parent: str = ""  # open rows: the indicator they belong to; parts: their indicator
+    parent: str = ""  # the id of the row's indicator's parent ("" at the top); parts: their indicator
     part: int = -1
     indicator: Optional[Indicator] = None  # what the draft holds for this row
 
@@ -90,11 +90,11 @@ def proposal_rows(draft: Agreement, open_parents: set) -> list[ProposalRow]:
     after = {entry.partition(":")[0]: int(entry.partition(":")[2] or 0) for entry in open_parents}
     open_parents = set(after)
 
-    def visit(ind: Indicator, proposed: bool) -> None:
+    def visit(ind: Indicator, parent: str, proposed: bool) -> None:
         if ind.kind == GROUP or ind.id in open_parents:
-            add("group", ind.id, indicator=ind)
+            add("group", ind.id, indicator=ind, parent=parent)
             for child in ind.children:
-                visit(child, ind.id in open_parents and child.id not in fixed_ids)
+                visit(child, ind.id, child.id not in fixed_ids)
             if ind.id in open_parents:
                 taken = [int(c.id.rsplit(".", 1)[1]) for c in ind.children if c.id.rsplit(".", 1)[-1].isdigit()]
                 proposed_ids = {c.id for c in ind.children}
@@ -104,15 +104,15 @@ def proposal_rows(draft: Agreement, open_parents: set) -> list[ProposalRow]:
                     if f"{ind.id}.{n}" not in proposed_ids:
                         add("open", f"{ind.id}.{n}", parent=ind.id)
             return
-        add("open" if proposed else "fixed", ind.id, indicator=ind,
-            parent=ind.id.rsplit(".", 1)[0] if proposed else "")
+        # the department's own KPIs are editable; a weighted one keeps its structure
+        add("open" if proposed and ind.kind != WEIGHTED else "fixed", ind.id, indicator=ind, parent=parent)
         if ind.kind == WEIGHTED:
             for n in range(max(PART_SLOTS, len(ind.parts))):
                 add("part", f"{ind.id} ({n + 1})", parent=ind.id, part=n, indicator=ind)
 
     fixed_ids = {i.id for i in draft.walk() if i.id not in open_parents and not getattr(i, "_proposed", False)}
     for top in draft.indicators:
-        visit(top, False)
+        visit(top, "", top.id not in fixed_ids)
     return rows
 
 
@@ -156,6 +156,10 @@ def draft_from_agreement(agreement: Agreement, framework) -> tuple[Agreement, se
     """An agreement to revise: its indicators; those the framework leaves to the department
     stay editable."""
     draft = copy.deepcopy(agreement)
+    for ind in draft.walk():  # a proposal is before signing: no results yet
+        ind.result, ind.explanation, ind.evidence = {}, {}, {}
+        for part in ind.parts:
+            part.result = {}
     holders = [fi for fi in framework.walk() if fi.department_kpis] if framework else []
     open_ids = set()
     for fi in holders:
@@ -163,10 +167,8 @@ def draft_from_agreement(agreement: Agreement, framework) -> tuple[Agreement, se
         open_ids.add(f"{fi.id}:{max(numbers)}" if numbers else fi.id)
     fixed = {fi.id for fi in framework.walk()} if framework else {i.id for i in draft.walk()}
     for ind in draft.walk():
-        if ind.id in {fi.id for fi in holders}:
-            for child in ind.children:
-                if child.id not in fixed:
-                    child._proposed = True
+        if ind.id not in fixed:
+            ind._proposed = True
     return draft, open_ids
 
 
@@ -209,7 +211,7 @@ def _validations(ws, rows: list[ProposalRow]):
     }
 
 
-def _row_values(r: ProposalRow) -> dict:
+def _row_values(r: ProposalRow, years: list) -> dict:
     ind = r.indicator
     if ind is None:
         return {"id": r.id}
@@ -236,6 +238,7 @@ def _row_values(r: ProposalRow) -> dict:
         for attr in field_.split("."):
             obj = getattr(obj, attr)
         values[field_] = obj
+    values.update({key: ind.baseline[year] for key, year in zip(BASELINE, years) if year in ind.baseline})
     return values
 
 
@@ -297,13 +300,13 @@ def build_proposal(draft: Agreement, open_ids: set, password: str = style.DEFAUL
         cell.alignment, cell.border = style.wrap("center", "center"), border
     checks = _validations(ws, rows)
     for r in rows:
-        values = _row_values(r)
+        values = _row_values(r, years)
         editable = _editable(r)
         for key, *_rest in COLUMNS:
             cell = ws[f"{LETTER[key]}{r.row}"]
             value = values.get(key)
             if key == "weight" and r.kind == "group":
-                children = sorted({c.row for c in rows if _parent_of(c) == r.id and c.kind != "part"})
+                children = sorted(c.row for c in rows if c.parent == r.id and c.kind != "part")
                 value = "=" + "+".join(f"{LETTER['weight']}{n}" for n in children) if children else 0
                 cell.value = value
             elif isinstance(value, str):
@@ -324,7 +327,7 @@ def build_proposal(draft: Agreement, open_ids: set, password: str = style.DEFAUL
                     checks[key].add(cell.coordinate)
     total = total_row(rows)
     ws[f"{LETTER['name']}{total}"] = style.label("น้ำหนักรวม (ต้องเท่ากับ 100)", "total weight, must be 100", lang)
-    tops = [r.row for r in rows if "." not in r.id and r.kind != "part"]
+    tops = [r.row for r in rows if r.parent == "" and r.kind != "part"]
     ws[f"{LETTER['weight']}{total}"] = "=" + "+".join(f"{LETTER['weight']}{n}" for n in tops) if tops else 0
     for key in ("name", "weight"):
         ws[f"{LETTER[key]}{total}"].font = style.font(bold=True)
@@ -346,12 +349,6 @@ def build_proposal(draft: Agreement, open_ids: set, password: str = style.DEFAUL
 def total_row(rows: list) -> int:
     """The row of the total weight, below the table."""
     return rows[-1].row + 2 if rows else FIRST_ROW
-
-
-def _parent_of(r: ProposalRow) -> str:
-    if r.kind == "part":
-        return r.parent
-    return r.id.rsplit(".", 1)[0] if "." in r.id else ""
 
 
 def _editable(r: ProposalRow) -> set:

@@ -7,6 +7,7 @@ the result, its findings placed on the row of the indicator they concern.
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Optional
 
@@ -122,6 +123,15 @@ class _Reader:
         return all(_text(self.get(r, key)) == "" for key in LETTER if key not in ("id", "kind"))
 
 
+def _kept(ind: Indicator) -> Indicator:
+    """What the form does not show of a draft indicator (PMQA category, granted, not
+    applicable, interpolation, composite criteria); the form's cells fill in the rest."""
+    return Indicator(id=ind.id, name=ind.name, dimension=ind.dimension, weight=ind.weight, kind=ind.kind,
+                     interpolate=ind.interpolate, applicable=ind.applicable, moved_to=ind.moved_to,
+                     granted=ind.granted, granted_reason=ind.granted_reason,
+                     composite_thresholds=list(ind.composite_thresholds), category=ind.category)
+
+
 def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
     """The agreement a department proposes in a filled proposal form, and the findings."""
     from ..agreement import parse
@@ -159,11 +169,11 @@ def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
     children: dict[str, list] = {}
     row_of: dict[str, ProposalRow] = {}
     for r in rows:
-        parent = r.parent if r.kind in ("open", "part") else (r.id.rsplit(".", 1)[0] if "." in r.id else "")
+        parent = r.parent
         if r.kind == "group":
             ind = by_id[r.id]
-            group = Indicator(id=ind.id, name=ind.name, dimension=ind.dimension, kind=GROUP, unit=ind.unit,
-                              applicable=ind.applicable, moved_to=ind.moved_to)
+            group = copy.deepcopy(ind)  # a group's own texts are the draft's (the table lists leaves)
+            group.children = []
             built[r.id] = group
             row_of[r.id] = r
             children.setdefault(parent, []).append(group)
@@ -184,9 +194,8 @@ def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
             continue
         if r.kind == "fixed":
             ind = by_id[r.id]
-            made = Indicator(id=ind.id, name=ind.name, dimension=ind.dimension, weight=ind.weight, kind=ind.kind,
-                             unit=ind.unit, applicable=ind.applicable, moved_to=ind.moved_to,
-                             composite_thresholds=list(ind.composite_thresholds), category=ind.category)
+            made = _kept(ind)
+            made.unit = ind.unit
             if ind.kind in (THRESHOLD, MILESTONE):
                 made.direction = reader.direction(r)
                 if ind.kind == THRESHOLD:
@@ -204,9 +213,11 @@ def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
                 reader.bad("PROP-KIND", f"ตัวชี้วัด {r.id}: ลักษณะตัวชี้วัดต้องเป็น {' หรือ '.join(KINDS)} ไม่ใช่ {label!r}",
                            f"indicator {r.id}: kind must be one of {', '.join(KINDS)}, not {label!r}", r, "kind")
                 kind = THRESHOLD
-            made = Indicator(id=r.id, name=name, kind=kind, direction=reader.direction(r),
-                             weight=reader.number(r, "weight", "น้ำหนัก", True) or 0.0,
-                             dimension=built[r.parent].dimension if r.parent in built else 0)
+            made = _kept(r.indicator) if r.indicator is not None else Indicator(id=r.id)
+            made.name, made.kind, made.direction = name, kind, reader.direction(r)
+            made.weight = reader.number(r, "weight", "น้ำหนัก", True) or 0.0
+            if r.indicator is None:
+                made.dimension = built[r.parent].dimension if r.parent in built else 0
             if kind == THRESHOLD:
                 made.thresholds = reader.criteria(r, THRESHOLD)
             else:
