@@ -34,8 +34,9 @@ DEFAULT_ROW_HEIGHT = 15.0  # openpyxl's sheet default when a row has no height
 LEADING_VOWELS = set("เแโใไ")  # written before the consonant they follow in speech
 #: Thai above/below vowels, tone marks and signs: no advance of their own
 THAI_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))}
-#: Fonts tried when fontconfig is missing (Debian/Ubuntu fonts-thai-tlwg, then Windows)
-FALLBACK_FILES = ("/usr/share/fonts/truetype/tlwg/Laksaman.ttf", "C:/Windows/Fonts/THSarabunNew.ttf")
+#: (regular, bold) tried when fontconfig is missing: Debian/Ubuntu fonts-thai-tlwg, then Windows
+FALLBACK_FILES = (("/usr/share/fonts/truetype/tlwg/Laksaman.ttf", "/usr/share/fonts/truetype/tlwg/Laksaman-Bold.ttf"),
+                  ("C:/Windows/Fonts/THSarabunNew.ttf", "C:/Windows/Fonts/THSarabunNew Bold.ttf"))
 
 
 @lru_cache(maxsize=4)
@@ -47,8 +48,8 @@ def font_file(bold: bool = False) -> str:
                                check=False).stdout.strip()
         if found and Path(found).exists():
             return found
-    for candidate in FALLBACK_FILES:
-        path = Path(candidate.replace("Laksaman.ttf", "Laksaman-Bold.ttf") if bold else candidate)
+    for regular, bold_file in FALLBACK_FILES:
+        path = Path(bold_file if bold else regular)
         if path.exists():
             return str(path)
     raise FileNotFoundError("no font for TH Sarabun New: install fonts-thai-tlwg or TH Sarabun New")
