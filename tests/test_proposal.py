@@ -354,3 +354,15 @@ def test_english_beside_the_thai_only_when_asked(tmp_path):
     dump(agreement, tmp_path / "x.yaml")
     code, output = run("workbook", "template", tmp_path / "x.yaml", "-o", tmp_path / "x.xlsx", "--lang", "en")
     assert code == 2 and "--lang" in output and not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_blank_kpi_template_asks_only_for_cells_a_department_can_fill():
+    from pathlib import Path
+
+    from xlkpi.audit import audit_file
+
+    path = Path(__file__).resolve().parent.parent / "workbooks" / "fy2552-kpi-template.xlsx"
+    wb = load_workbook(path)
+    asks = [f for f in audit_file(path).findings if f.code == "TPL-REQUIRED-BLANK"]
+    assert asks  # the descriptive fields are still to be filled
+    assert [(f.sheet, f.cell) for f in asks if wb[f.sheet][f.cell].protection.locked] == []
