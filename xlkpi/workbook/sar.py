@@ -46,6 +46,8 @@ WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 11, "E": 10, "F": 8, "G": 8, "H": 8, "
           "K": 15, "L": 10, "M": 11, "N": 28, "O": 28}
 CHARS_PER_WIDTH = 0.95  # Thai characters of TH Sarabun New 13 pt per unit of column width
 LINE_HEIGHT = 18  # points per line of 13 pt text
+NOT_DUE_TEXT = "ไม่ต้องรายงานรอบนี้ (not due)"
+NOT_DUE_COLUMNS = (Col.RESULT, Col.SCORE, Col.WEIGHTED)  # greyed on a not-due row
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
 
 
@@ -159,6 +161,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
     ws.add_data_validation(numbers)
     ws.add_data_validation(milestones)
     input_fill = style.fill(style.INPUT_FILL)
+    not_due_fill = style.fill(style.NOT_DUE_FILL)
     cell_styles: dict = {}  # (bold, wrapped, 4 decimals, input, quote prefix) -> StyleArray
 
     for row in layout.rows:
@@ -187,11 +190,15 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
             values[Col.RESULT] = "ไม่ประเมิน (n/a)"
             note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
             values[Col.EXPLANATION] = note
+        elif not row.due(round_):
+            values[Col.RESULT] = NOT_DUE_TEXT
         elif ind.granted and not part:
             values[Col.RESULT] = "ได้โดยปริยาย (granted)"
             values[Col.EXPLANATION] = ind.granted_reason
         # the officer's entries already in the agreement
-        if part is not None:
+        if not row.due(round_):
+            pass
+        elif part is not None:
             if round_ in part.result:
                 values[Col.RESULT] = _value(part.result[round_])
         elif row.applicable and not ind.granted:
@@ -204,10 +211,11 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 values[Col.EXPLANATION] = ind.explanation[round_]
             if round_ in ind.evidence:
                 values[Col.EVIDENCE] = ind.evidence[round_]
-        formulas = row_formulas(row)
+        formulas = row_formulas(row, round_)
         values.update(formulas)
 
-        inputs = set(input_columns(row))
+        inputs = set(input_columns(row, round_))
+        not_due = row.applicable and not row.due(round_)
         bold = not part and ind.kind == GROUP
         for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
                        Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN):
@@ -223,7 +231,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
             # openpyxl hashes every style object it is given; build each combination once and
             # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
             key = (bold, column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE), column in (Col.SCORE, Col.WEIGHTED),
-                   column in inputs, cell.quotePrefix)
+                   column in inputs, cell.quotePrefix, not_due and column in NOT_DUE_COLUMNS)
             if key in cell_styles:
                 cell._style = copy(cell_styles[key])
                 continue
@@ -236,13 +244,15 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
             if column in inputs:
                 cell.protection = unlocked
                 cell.fill = input_fill
+            elif not_due and column in NOT_DUE_COLUMNS:
+                cell.fill = not_due_fill
             cell_styles[key] = copy(cell._style)
         # LibreOffice prints a wrapped cell at the default row height, clipping Thai text
         # that needs more lines: give the row as many lines as its longest wrapped text
         lines = max(math.ceil(len(str(values.get(column) or "")) / (WIDTHS[column] * CHARS_PER_WIDTH))
                     for column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE))
         ws.row_dimensions[r].height = LINE_HEIGHT * max(1, lines) + 3
-        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted:
+        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
                 milestones.add(f"{column}{r}")
@@ -252,14 +262,22 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 ws[f"{Col.RESULT}{r}"].number_format = "General"
 
     # totals: per dimension, then the department
+    # the weight column of a total is the weight due in this round (DOMAIN §6.5a: an interim
+    # total says what weight it covers, "3.21 on 64 of 100")
     for dimension, r in layout.dimension_rows.items():
         th, en = DIMENSION_LABELS[dimension]
         ws[f"{Col.NAME}{r}"] = f"รวม{th} ({en})"
-        ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows(dimension)))
+        ws[f"{Col.WEIGHT}{r}"] = _value(layout.covered_weight(round_, dimension))
         ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows(dimension)])
     r = layout.total_row
-    ws[f"{Col.NAME}{r}"] = "คะแนนรวมของส่วนราชการ (department total, out of 5)"
-    ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows()))
+    covered = layout.covered_weight(round_)
+    full = layout.full_weight()
+    if covered < full - 1e-9:
+        ws[f"{Col.NAME}{r}"] = (f"คะแนนรวมของส่วนราชการ จากน้ำหนัก {_value(covered)} ของ {_value(full)} "
+                                f"(interim total on {_value(covered)} of {_value(full)} weight)")
+    else:
+        ws[f"{Col.NAME}{r}"] = "คะแนนรวมของส่วนราชการ (department total, out of 5)"
+    ws[f"{Col.WEIGHT}{r}"] = _value(covered)
     ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows()])
     for r in (*layout.dimension_rows.values(), layout.total_row):
         for column in (Col.NAME, Col.WEIGHT, Col.WEIGHTED):
@@ -286,7 +304,10 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
     cover.cell(row=row, column=1, value="สรุปคะแนน (summary)").font = style.font(bold=True, size=16)
     for round_ in ROUNDS:
         row += 1
-        cover.cell(row=row, column=1, value=f"คะแนนรวม รอบ {round_} เดือน (total, {round_} months)").font = style.font()
+        covered, full = layout.covered_weight(round_), layout.full_weight()
+        on = f" จากน้ำหนัก {_value(covered)} ของ {_value(full)} (on {_value(covered)} of {_value(full)})" \
+            if covered < full - 1e-9 else ""
+        cover.cell(row=row, column=1, value=f"คะแนนรวม รอบ {round_} เดือน (total, {round_} months){on}").font = style.font()
         cell = cover.cell(row=row, column=2, value=f"={quoted(round_sheet(round_))}!{Col.WEIGHTED}{layout.total_row}")
         cell.number_format = "0.0000"
         cell.font = style.font(bold=True)
