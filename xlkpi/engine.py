@@ -140,12 +140,15 @@ class DepartmentScore:
             "round": self.round,
             "total": self.total,
             "dimensions": dict(self.dimensions),
+            "indicators": [
+                {"id": s.id, "score": s.score, "weighted": s.weighted} for s in self.indicators
+            ],
+            # DOMAIN §6.5a: the weight this round's total covers, what is not due in it, and
+            # which due results were missing (scored at the floor)
             "covered_weight": self.covered_weight,
             "full_weight": self.full_weight,
-            "indicators": [
-                {"id": s.id, "score": s.score, "weighted": s.weighted, "due": s.due,
-                 "missing": s.missing} for s in self.indicators
-            ],
+            "not_due": [s.id for s in self.indicators if s.applicable and not s.due],
+            "missing": [s.id for s in self.indicators if s.missing and not s.is_group],
         }
 
 
