@@ -531,6 +531,12 @@ class _DepartmentBuilder:
             return (12,)
         return ROUNDS
 
+    @staticmethod
+    def schedule(indicator: Indicator, rounds: tuple) -> None:
+        """An indicator measured once a year reports at 12 months only (DOMAIN §6.5a)."""
+        if tuple(rounds) != ROUNDS:
+            indicator.report_rounds = sorted(rounds)
+
     # -- indicator kinds ---------------------------------------------------------------
     def threshold(self, id_, dimension, weight, row, blank_levels=(), interpolate=True,
                   rounds=None) -> Indicator:
@@ -544,6 +550,7 @@ class _DepartmentBuilder:
         rounds = rounds or self.rounds_for()
         indicator.result = _yearly_results(target, step, direction, unit, self.rng, rounds)
         self.report(indicator, rounds)
+        self.schedule(indicator, rounds)
         return indicator
 
     def milestone(self, id_, dimension, weight, name, milestones, office=None, rounds=None) -> Indicator:
@@ -555,6 +562,7 @@ class _DepartmentBuilder:
         rounds = rounds or self.rounds_for()
         indicator.result = _milestone_results(self.rng, rounds)
         self.report(indicator, rounds)
+        self.schedule(indicator, rounds)
         return indicator
 
     def part(self, row, weight, rounds) -> Part:
@@ -570,6 +578,7 @@ class _DepartmentBuilder:
                               category=category)
         self.fill_template(indicator)
         self.report(indicator, rounds)
+        self.schedule(indicator, rounds)
         return indicator
 
     def group(self, id_, dimension, weight, name, children) -> Indicator:
@@ -764,8 +773,18 @@ class _DepartmentBuilder:
             self.completeness("15.3.3", 2, "ระดับความครบถ้วนของการจัดทำแผนพัฒนาองค์การ ปีงบประมาณ พ.ศ. 2554 "
                                            "(2 แผน)", "แผน", [0, None, 1, None, 2]),
         ])
-        return self.group("15", 4, 20, "ระดับความสำเร็จของการพัฒนาคุณภาพการบริหารจัดการภาครัฐ",
-                          [fifteen_one, fifteen_two, fifteen_three])
+        fifteen = self.group("15", 4, 20, "ระดับความสำเร็จของการพัฒนาคุณภาพการบริหารจัดการภาครัฐ",
+                             [fifteen_one, fifteen_two, fifteen_three])
+        # PMQA is assessed once a year (the framework says so): every part of 15 reports at 12
+        fifteen.report_rounds = [12]
+        for indicator in fifteen.walk():
+            if indicator is not fifteen:
+                indicator.report_rounds = None
+                for round_ in (6, 9):
+                    for values in [indicator.result, indicator.explanation, indicator.evidence,
+                                   *(p.result for p in indicator.parts)]:
+                        values.pop(round_, None)
+        return fifteen
 
     def completeness(self, id_, weight, name, unit, thresholds) -> Indicator:
         indicator = Indicator(id=id_, name=name, dimension=4, weight=weight, unit=unit,
