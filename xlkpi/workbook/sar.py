@@ -46,7 +46,7 @@ WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 11, "E": 10, "F": 8, "G": 8, "H": 8, "
           "K": 15, "L": 10, "M": 11, "N": 28, "O": 28}
 CHARS_PER_WIDTH = 0.95  # Thai characters of TH Sarabun New 13 pt per unit of column width
 LINE_HEIGHT = 18  # points per line of 13 pt text
-NOT_DUE_TEXT = "ไม่ต้องรายงานรอบนี้ (not due)"
+NOT_DUE_TEXT = "ไม่ต้องรายงาน (not due)"
 NOT_DUE_COLUMNS = (Col.RESULT, Col.SCORE, Col.WEIGHTED)  # greyed on a not-due row
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
 
@@ -273,8 +273,8 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
     covered = layout.covered_weight(round_)
     full = layout.full_weight()
     if covered < full - 1e-9:
-        ws[f"{Col.NAME}{r}"] = (f"คะแนนรวมของส่วนราชการ จากน้ำหนัก {_value(covered)} ของ {_value(full)} "
-                                f"(interim total on {_value(covered)} of {_value(full)} weight)")
+        ws[f"{Col.NAME}{r}"] = (f"คะแนนรวม จากน้ำหนัก {_value(covered)} ของ {_value(full)} "
+                                f"(total on {_value(covered)} of {_value(full)})")
     else:
         ws[f"{Col.NAME}{r}"] = "คะแนนรวมของส่วนราชการ (department total, out of 5)"
     ws[f"{Col.WEIGHT}{r}"] = _value(covered)
