@@ -676,3 +676,35 @@ def test_property_leaving_a_result_out_never_raises_a_score(indicators, round_, 
     for s in after.indicators:
         if s.score is not None:
             assert s.score <= old[s.id].score
+
+
+def test_6_5a_report_rounds_read_written_and_a_result_not_due_warned():
+    """`report_rounds` on an indicator or a part round-trips; a result for a round the
+    indicator does not report in is a warning (it is not scored), at its field path."""
+    from xlkpi.agreement import dumps, read_text
+
+    text = """
+fiscal_year: 2552
+ministry: m
+department: d
+indicators:
+  - id: "15"
+    dimension: 4
+    weight: 100
+    report_rounds: [12]
+    children:
+      - {id: "15.1", weight: 60, thresholds: [1, 2, 3, 4, 5], result: {6: 3, 12: 4}}
+      - {id: "15.2", weight: 40, kind: weighted, parts: [
+          {name: a, weight: 0.5, thresholds: [1, 2, 3, 4, 5], report_rounds: [6, 12], result: {6: 2, 12: 5}},
+          {name: b, weight: 0.5, thresholds: [1, 2, 3, 4, 5], result: {12: 3}}]}
+"""
+    agreement, findings = read_text(text, "a.yaml")
+    assert [(f.code, f.cell, f.is_error) for f in findings] == [
+        ("AGR-RESULT-NOT-DUE", "indicators[0].children[0].result.6", False)]
+    assert agreement.find("15").report_rounds == [12]
+    assert agreement.find("15.2").parts[0].report_rounds == [6, 12]
+    again, more = read_text(dumps(agreement), "b.yaml")
+    assert again == agreement and [f.code for f in more] == ["AGR-RESULT-NOT-DUE"]
+    # round 6: 15.1 not due; 15.2's part a is due (its own schedule), so 15.2 scores on it alone
+    by_id = score_agreement(agreement, 6).by_id()
+    assert not by_id["15.1"].due and by_id["15.2"].part_scores == [2.0, None] and by_id["15.2"].score == 2.0

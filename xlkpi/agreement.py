@@ -27,6 +27,7 @@ from .model import (
     Agreement,
     Contact,
     Indicator,
+    rounds_of,
     Part,
 )
 
@@ -360,7 +361,30 @@ def parse(data: Any, source: str = "<data>") -> tuple[Optional[Agreement], list[
     """Build an agreement from parsed YAML/JSON data; findings say what is wrong with it."""
     reader = _Reader(source)
     agreement = reader.agreement(data)
+    if agreement is not None:
+        _warn_results_not_due(agreement, reader)
     return agreement, reader.findings
+
+
+def _warn_results_not_due(agreement: Agreement, reader: "_Reader") -> None:
+    """A result for a round the indicator does not report in is not scored (DOMAIN §6.5a)."""
+
+    def visit(indicator: Indicator, path: str, inherited: tuple) -> None:
+        own = indicator.own_rounds(inherited)
+        holders = [(indicator.result, own, indicator.id, path)] + [
+            (p.result, rounds_of(p.report_rounds, own), f"{indicator.id} ({n + 1})", f"{path}.parts[{n}]")
+            for n, p in enumerate(indicator.parts)]
+        for results, rounds, label, where in holders:
+            for round_ in sorted(set(results) - set(rounds)):
+                reader.warn(f"{where}.result.{round_}",
+                            f"ตัวชี้วัด {label} ไม่ต้องรายงานผลรอบ {round_} เดือน (report_rounds) ผลนี้จึงไม่นำมาคิดคะแนน",
+                            f"indicator {label} does not report in the {round_}-month round (report_rounds): "
+                            "this result is not scored", "AGR-RESULT-NOT-DUE")
+        for n, child in enumerate(indicator.children):
+            visit(child, f"{path}.children[{n}]", own)
+
+    for n, top in enumerate(agreement.indicators):
+        visit(top, f"indicators[{n}]", ROUNDS)
 
 
 def read_text(text: str, source: str = "<text>") -> tuple[Optional[Agreement], list[Finding]]:
