@@ -107,14 +107,37 @@ def sign(
     agreement: Path = typer.Argument(..., help="ไฟล์คำรับรอง — the agreement file"),
     output: Path = typer.Option(..., "--output", "-o", help="สมุดงานที่จะเขียน — the .xlsx to write"),
     folder: Optional[Path] = typer.Option(None, "--folder", help="โฟลเดอร์กระทรวง (ชื่อผู้ลงนาม) — for signatories' names"),
+    framework: Optional[str] = typer.Option(None, "--framework", help="กรอบการประเมิน — the framework (name or file)"),
+    override_reason: str = typer.Option("", "--override-reason",
+                                        help="ลงนามแม้ไม่ผ่านกรอบ ด้วยเหตุผลนี้ — sign despite the findings, for this reason"),
 ):
-    """พิมพ์คำรับรองสำหรับลงนาม — write the printable agreement document."""
-    from ..cycle.signing import write_agreement_document
+    """พิมพ์คำรับรองสำหรับลงนาม — write the printable agreement document.
+
+    An agreement that fails its framework is not written (exit 1, with the findings) unless
+    --override-reason is given: the reason is then printed on the document and kept beside it
+    (signing/<file>.yaml in the ministry folder, or <output>.override.yaml)."""
+    from ..cycle._io import save_yaml
+    from ..cycle.signing import Override, signing_findings, write_agreement_document
 
     loaded = load_agreement_or_exit(agreement)
     settings = _settings_or_exit(folder) if folder else None
-    write_agreement_document(loaded, settings, output)
+    findings = signing_findings(loaded, framework)
+    override = None
+    if findings:
+        print_findings(findings)
+        if not override_reason.strip():
+            typer.echo("คำรับรองไม่เป็นไปตามกรอบการประเมินผล จึงไม่พิมพ์ (ระบุ --override-reason เพื่อลงนามโดยมีเหตุผล) / "
+                       "the agreement does not fit its framework: not written (give --override-reason to sign anyway)",
+                       err=True)
+            raise typer.Exit(EXIT_FINDINGS)
+        override = Override(override_reason.strip(), tuple(findings))
+    write_agreement_document(loaded, settings, output, override=override)
     typer.echo(str(output))
+    if override is not None:
+        kept = (Path(folder) / "signing" / f"{agreement.stem}.yaml" if folder
+                else output.with_name(output.name + ".override.yaml"))
+        save_yaml(override.to_dict(loaded), kept)
+        typer.echo(str(kept))
 
 
 def change_diff(
@@ -230,8 +253,14 @@ def review_add(
     date: str = typer.Option("", "--date", help="วันที่ยื่น — date submitted"),
 ):
     """บันทึกคำขอทบทวนผลการประเมิน — record a review request."""
-    from ..cycle.reviews import new_review
+    from ..cycle.reviews import check_new_review, new_review
 
+    if date:
+        _date_or_exit(date)
+    findings = check_new_review(folder, department, indicator, round_)
+    if findings:
+        print_findings(findings)
+        raise typer.Exit(EXIT_FINDINGS)
     review = new_review(folder, department, indicator, reason, round_, result, score, date)
     typer.echo(str(review.path))
 

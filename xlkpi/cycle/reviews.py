@@ -131,6 +131,42 @@ def save_review(review: ReviewRequest, path=None) -> Path:
     return save_record(review, path)
 
 
+def check_new_review(folder, department: str, indicator: str, round_: int) -> list[Finding]:
+    """What makes a review request impossible to record: a department with no agreement in
+    the folder, an indicator not in its agreement (or not scored), a round that is not 6, 9
+    or 12 or that the indicator does not report in (DOMAIN §6.5a)."""
+    from .changes import baseline_for
+    from .results import department_stems
+
+    stems = department_stems(folder)
+    if department not in stems:
+        return [error("REV-DEPARTMENT",
+                      f"ไม่พบส่วนราชการ {department!r} (agreements/{department}.yaml) มีเพียง {', '.join(stems) or '–'}",
+                      f"unknown department {department!r} (no agreements/{department}.yaml); known: "
+                      f"{', '.join(stems) or 'none'}", file=str(Path(folder) / "agreements"))]
+    where = dict(file=str(Path(folder) / "agreements" / f"{department}.yaml"), indicator=indicator)
+    if round_ not in (6, 9, 12):
+        return [error("REV-ROUND", f"รอบต้องเป็น 6, 9 หรือ 12 ไม่ใช่ {round_!r}",
+                      f"the round must be 6, 9 or 12, not {round_!r}", **where)]
+    agreement, findings = baseline_for(folder, department)
+    if agreement is None or any(f.is_error for f in findings):
+        return [f for f in findings if f.is_error]
+    found = agreement.find(indicator)
+    if found is None or found.is_group:
+        ids = ", ".join(i.id for i in agreement.leaves())
+        return [error("REV-INDICATOR", f"ไม่พบตัวชี้วัด {indicator} ในคำรับรองของ {department} "
+                                       f"(ตัวชี้วัดที่ทบทวนได้: {ids})",
+                      f"indicator {indicator} is not a scored indicator of {department}'s agreement ({ids})", **where)]
+    score = score_agreement(agreement, round_).by_id()[indicator]
+    if not score.applicable:
+        return [error("REV-INDICATOR", f"ตัวชี้วัด {indicator} ไม่ประเมิน (not applicable) จึงทบทวนไม่ได้",
+                      f"indicator {indicator} is not applicable: there is no score to review", **where)]
+    if not score.due:
+        return [error("REV-ROUND", f"ตัวชี้วัด {indicator} ไม่ต้องรายงานผลรอบ {round_} เดือน",
+                      f"indicator {indicator} does not report in the {round_}-month round", **where)]
+    return []
+
+
 def new_review(folder, department: str, indicator: str, reason: str, round_: int = 12,
                requested_result: Optional[float] = None, requested_score: Optional[float] = None,
                submitted_on: str = "") -> ReviewRequest:

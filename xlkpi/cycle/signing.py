@@ -75,6 +75,30 @@ def _known(office: str, settings, department: str, mission_group: str):
     return settings.officials.get(office)
 
 
+@dataclass(frozen=True)
+class Override:
+    """Signing an agreement that fails its framework: the reason given, and what failed."""
+
+    reason: str
+    findings: tuple = ()  # the framework's error findings at signing
+
+    def to_dict(self, agreement: Agreement) -> dict:
+        return {"department": agreement.department, "fiscal_year": agreement.fiscal_year,
+                "version": agreement.version, "reason": self.reason,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def signing_findings(agreement: Agreement, framework: Optional[str] = None) -> list:
+    """What stops an agreement being signed: every error of the framework check (the
+    framework the agreement names, or the one for its fiscal year)."""
+    from ..framework import check_agreement, load_framework_for
+
+    loaded, findings = load_framework_for(agreement, framework)
+    if loaded is None:
+        return [f for f in findings if f.is_error]
+    return [f for f in findings + check_agreement(agreement, loaded) if f.is_error]
+
+
 def thai_period(fiscal_year: int) -> str:
     """'1 ตุลาคม 2551 ถึง 30 กันยายน 2552' for FY2552."""
     return f"1 ตุลาคม {fiscal_year - 1} ถึง 30 กันยายน {fiscal_year}"
@@ -102,9 +126,12 @@ def _row_height(values, widths) -> float:
     return 20 * max(lines, 1) + 2
 
 
-def write_agreement_document(agreement: Agreement, settings, path, password: Optional[str] = None):
+def write_agreement_document(agreement: Agreement, settings, path, password: Optional[str] = None,
+                             override: Optional[Override] = None):
     """The printable คำรับรอง: heading, parties, period, indicators with weights and criteria
-    1–5, and the signature block for the department's type.  A4 portrait, locked."""
+    1–5, and the signature block for the department's type.  A4 portrait, locked.  Signed
+    despite failing its framework (`override`): the reason and the codes are printed above the
+    signatures and kept in the document's properties."""
     from openpyxl import Workbook
 
     from ..workbook.style import (
@@ -194,6 +221,13 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
         ws.cell(row=row, column=col).border = thin_border()
         ws.cell(row=row, column=col).font = font(bold=True)
     row += 2
+    if override is not None:
+        codes = ", ".join(sorted({f.code for f in override.findings})) or "–"
+        line(row, f"หมายเหตุ: คำรับรองนี้ไม่เป็นไปตามกรอบการประเมินผล ({codes}) ลงนามโดยมีเหตุผลว่า: {override.reason} "
+                  f"(signed although it does not fit its framework — {codes} — because: {override.reason})",
+             bold=True, size=14, align="left", height=_row_height([override.reason * 2 + codes], [80]) + 20)
+        ws.cell(row=row, column=1).font = font(bold=True, size=14, color="C00000")
+        row += 2
     line(row, "4. ผู้รับคำรับรองและผู้ทำคำรับรองได้เข้าใจคำรับรองและเห็นพ้องกันแล้ว จึงได้ลงลายมือชื่อไว้เป็นสำคัญ "
               "(the parties have read and agree to this agreement and sign below)", size=14, align="left", height=42)
     row += 2
@@ -221,4 +255,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     setup_a4(ws, title_rows="10:10")
     protect(ws, password or (settings.password if settings else DEFAULT_PASSWORD))
     wb.properties.title = f"คำรับรองการปฏิบัติราชการ {agreement.department} {agreement.fiscal_year}"
+    if override is not None:
+        wb.properties.description = f"override: {override.reason}"
+        wb.properties.keywords = " ".join(sorted({f.code for f in override.findings}))
     return save_workbook(wb, path)
