@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import typer
 from typer.testing import CliRunner
 
@@ -108,3 +110,30 @@ def test_review_progress_and_incentive_commands(tmp_path):
     rows = json.loads(out.stdout)["rows"]
     # equal weights 120 : 120 of 999 baht → 499.5 each → 500 to the first (order), 499 to the second
     assert [r["amount"] for r in rows] == [500, 499]
+
+
+@pytest.mark.parametrize("args, code", [
+    (["nobody", "3"], "REV-DEPARTMENT"),   # no agreements/nobody.yaml
+    (["fda", "9.9"], "REV-INDICATOR"),     # not in fda's agreement
+    (["ddc", "1"], "REV-INDICATOR"),       # a group: its score comes from its children
+    (["ddc", "1.2"], "REV-INDICATOR"),     # not applicable
+    (["fda", "3", "--round", "7"], "REV-ROUND"),
+])
+def test_review_add_refuses_what_cannot_be_reviewed(tmp_path, args, code):
+    folder = ministry_folder(tmp_path)
+    out = CliRunner().invoke(cli(), ["review", "add", str(folder), *args, "--reason", "ขอทบทวน"])
+    assert out.exit_code == 1
+    assert code in out.stderr
+    assert not (folder / "reviews").exists() or not list((folder / "reviews").glob("*.yaml"))
+
+
+def test_review_add_refuses_a_round_the_indicator_does_not_report_in(tmp_path):
+    folder = ministry_folder(tmp_path)
+    text = (folder / "agreements" / "fda.yaml").read_text(encoding="utf-8")
+    text = text.replace('thresholds: [1, 2, 3, 4, 5], result: {6: 2, 12: 4.5}}',
+                        'thresholds: [1, 2, 3, 4, 5], report_rounds: [12], result: {12: 4.5}}')
+    (folder / "agreements" / "fda.yaml").write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(cli(), ["review", "add", str(folder), "fda", "6", "--round", "6", "--reason", "x"])
+    assert out.exit_code == 1 and "REV-ROUND" in out.stderr and "6-month" in out.stderr
+    out = CliRunner().invoke(cli(), ["review", "add", str(folder), "fda", "6", "--round", "12", "--reason", "x"])
+    assert out.exit_code == 0, out.output

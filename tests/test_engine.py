@@ -708,3 +708,19 @@ indicators:
     # round 6: 15.1 not due; 15.2's part a is due (its own schedule), so 15.2 scores on it alone
     by_id = score_agreement(agreement, 6).by_id()
     assert not by_id["15.1"].due and by_id["15.2"].part_scores == [2.0, None] and by_id["15.2"].score == 2.0
+
+
+def test_decided_score_overrides_a_leaf_and_its_group_and_totals_follow():
+    # 1.1 (15, result 85 → 3.5) and 1.2 (5, result 60 → 1); the committee decides 1.2 = 4:
+    # 1.2 weighted 5 × 4 / 100 = 0.2; 1 = (15 × 3.5 + 5 × 4) / 20 = 72.5 / 20 = 3.625, weighted 0.525 + 0.2
+    children = [Indicator(id="1.1", dimension=1, weight=15, thresholds=UP_60, result={12: 85}),
+                Indicator(id="1.2", dimension=1, weight=5, thresholds=UP_60, result={12: 60})]
+    parent = Indicator(id="1", dimension=1, weight=20, kind="group", children=children)
+    result = score_agreement(agreement_of(parent), 12, overrides={"1.2": 4})
+    by_id = result.by_id()
+    assert (by_id["1.2"].score, by_id["1.2"].weighted) == (4.0, 0.2)
+    assert (by_id["1"].score, by_id["1"].weighted) == (3.625, 0.725)
+    assert result.total == 0.725 and result.dimensions["1"] == 0.725
+    # an override of an indicator not scored in the round (not due) changes nothing
+    children[1].report_rounds = [6]
+    assert score_agreement(agreement_of(parent), 12, overrides={"1.2": 4}).total == 0.525

@@ -221,16 +221,24 @@ def sum_rounded(values) -> float:
 
 
 def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out: list,
-                    inherited: tuple = ROUNDS) -> IndicatorScore:
-    """Score an indicator and its descendants, appending each to `out` (parent first)."""
+                    inherited: tuple = ROUNDS, overrides: Optional[dict] = None) -> IndicatorScore:
+    """Score an indicator and its descendants, appending each to `out` (parent first).
+
+    `overrides` maps a leaf's id to a score decided outside the criteria (a review
+    committee's decision, DOMAIN §3 step 8); it replaces the leaf's score where the leaf is
+    scored in the round, and its weighted score, group and totals follow from it."""
     if indicator.kind != GROUP:
         result = score_leaf(indicator, round_, below_level_1, inherited)
+        if overrides and indicator.id in overrides and result.score is not None:
+            decided = excel_round(overrides[indicator.id])
+            result = replace(result, score=decided, weighted=weighted_score(indicator.weight, decided),
+                             missing=False)
         out.append(result)
         return result
     position = len(out)
     out.append(None)  # the parent's place, filled once its children are scored
     own = indicator.own_rounds(inherited)
-    children = [score_indicator(c, round_, below_level_1, out, own) for c in indicator.children]
+    children = [score_indicator(c, round_, below_level_1, out, own, overrides) for c in indicator.children]
     due = round_ in indicator.due_rounds(inherited)
     missing = any(c.missing for c in children)
     if not indicator.applicable:
@@ -257,13 +265,14 @@ def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out
     return parent
 
 
-def score_agreement(agreement: Agreement, round_: int = 12) -> DepartmentScore:
-    """Score every indicator of an agreement for a round (6, 9 or 12) and total them."""
+def score_agreement(agreement: Agreement, round_: int = 12, overrides: Optional[dict] = None) -> DepartmentScore:
+    """Score every indicator of an agreement for a round (6, 9 or 12) and total them;
+    `overrides` (leaf id -> score) are decided scores that replace the computed ones."""
     if round_ not in ROUNDS:
         raise ValueError(f"round must be one of {ROUNDS}, not {round_!r}")
     scores: list = []
     for indicator in agreement.indicators:
-        score_indicator(indicator, round_, agreement.below_level_1, scores)
+        score_indicator(indicator, round_, agreement.below_level_1, scores, ROUNDS, overrides)
     leaves = [s for s in scores if not s.is_group and s.weighted is not None]
     dimensions = {
         str(d): sum_rounded(s.weighted for s in leaves if s.dimension == d) for d in (1, 2, 3, 4)

@@ -27,14 +27,13 @@ Review file `reviews/<dept>-<n>.yaml`::
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..engine import DepartmentScore, score_agreement, sum_rounded, weighted_score
+from ..engine import DepartmentScore, score_agreement
 from ..findings import Finding, error
 from ..model import MILESTONE, THRESHOLD, Agreement
-from ..rounding import excel_round
 from .changes import APPROVED, DECISIONS, PENDING, REJECTED
 
 
@@ -219,42 +218,11 @@ def apply_reviews(agreement: Agreement, reviews, round_: int = 12) -> Department
             continue
         result, score = review.effective
         if score is not None:
-            overrides[review.indicator] = excel_round(score)
+            overrides[review.indicator] = score
         elif result is not None and indicator.kind == THRESHOLD:
             indicator.result[round_] = result
         elif result is not None and indicator.kind == MILESTONE:
             level = int(result)
             indicator.result[round_] = [i < level for i in range(5)]
-    scored = score_agreement(revised, round_)
-    return override_scores(revised, scored, overrides) if overrides else scored
-
-
-def override_scores(agreement: Agreement, scored: DepartmentScore, overrides: dict) -> DepartmentScore:
-    """Replace leaf scores and recompute weighted scores, groups and totals (DOMAIN §6.4, §6.6)."""
-    by_id = {s.id: replace(s) for s in scored.indicators}
-
-    def visit(indicator):
-        s = by_id[indicator.id]
-        if not indicator.is_group:
-            if indicator.id in overrides and s.applicable:
-                s.score = overrides[indicator.id]
-                s.weighted = weighted_score(s.weight, s.score)
-            return s
-        children = [visit(c) for c in indicator.children]
-        done = [c for c in children if c.score is not None and c.weight]
-        if done and s.applicable:
-            s.weighted = sum_rounded(c.weighted for c in done)
-            total = weight = 0.0
-            for c in done:
-                total += c.weight * c.score
-                weight += c.weight
-            s.score = excel_round(total / weight)
-        return s
-
-    for indicator in agreement.indicators:
-        visit(indicator)
-    ordered = [by_id[s.id] for s in scored.indicators]
-    leaves = [s for s in ordered if not s.is_group and s.weighted is not None]
-    dimensions = {str(d): sum_rounded(s.weighted for s in leaves if s.dimension == d) for d in (1, 2, 3, 4)}
-    return DepartmentScore(scored.department, scored.round, sum_rounded(s.weighted for s in leaves),
-                           dimensions, ordered)
+    # a decided score goes through the engine like any other: groups and totals follow (§6.4, §6.6)
+    return score_agreement(revised, round_, overrides)
