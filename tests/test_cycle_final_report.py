@@ -38,7 +38,7 @@ def test_final_report_sheets_and_numbers(tmp_path):
     esar = wb["e-SAR"]
     by_key = {(esar.cell(row=r, column=1).value, esar.cell(row=r, column=2).value):
               [esar.cell(row=r, column=c).value for c in (5, 6, 7, 8, 9)] for r in range(5, esar.max_row + 1)}
-    assert by_key[("กรมควบคุมโรค", "5.1")] == [20, "88 (เดิม 86)", 5.0, 1.0, "ทบทวนแล้ว (reviewed)"]
+    assert by_key[("กรมควบคุมโรค", "5.1")] == [20, "88 (เดิม 86)", 5.0, 1.0, "ทบทวนแล้ว (reviewed) — คำขอที่ 1"]
     assert by_key[("กรมควบคุมโรค", "1.1")] == [18, "93.5; 5", 3.62, 0.6516, None]
     assert by_key[("สำนักงานคณะกรรมการอาหารและยา", "3")] == [60, "100", 5.0, 3.0, None]
     money = wb["สิ่งจูงใจ"]

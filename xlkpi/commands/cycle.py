@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
     review_app.command("add")(review_add)
     review_app.command("decide")(review_decide)
     app.add_typer(review_app, name="review")
+    app.command("opdc-results")(opdc_results)
     app.command("progress")(progress)
     report_app = typer.Typer(help="รายงานผล — reports", no_args_is_help=True)
     report_app.command("final")(report_final)
@@ -286,6 +287,27 @@ def review_decide(
         raise typer.Exit(EXIT_FINDINGS)
     save_review(decide_review(loaded, approved, date, note, result, score), request)
     typer.echo(f"{request}: {loaded.decision} {date}")
+
+
+def opdc_results(
+    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    file: Path = typer.Argument(..., help="ไฟล์ผลจาก ก.พ.ร. (YAML) — OPDC's results, typed in"),
+    received: str = typer.Option("", "--received", help="วันที่ได้รับ — date received (else received_on in the file)"),
+):
+    """บันทึกผลระดับกระทรวงและกลุ่มภารกิจจาก ก.พ.ร. — record OPDC's ministry and mission-group results
+    (indicators 1 and 2 of each department take them; DOMAIN §3)."""
+    from ..cycle.opdc import record_opdc_results
+
+    if received:
+        _date_or_exit(received)
+    if not file.exists():
+        typer.echo(f"ไม่พบไฟล์ / file not found: {file}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    path, findings = record_opdc_results(folder, file, received)
+    print_findings(findings)
+    if path is None:
+        raise typer.Exit(EXIT_FINDINGS)
+    typer.echo(str(path))
 
 
 def progress(

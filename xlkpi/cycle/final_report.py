@@ -140,7 +140,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
     heading_row(ws, 4, ["ส่วนราชการ\ndepartment", "ตัวชี้วัด\nindicator", "ชื่อตัวชี้วัด\nname", "มิติ\ndim",
                         "น้ำหนัก\nweight", "ผลการดำเนินงาน\nresult", "ค่าคะแนนที่ได้\nscore",
                         "ค่าคะแนนถ่วงน้ำหนัก\nweighted", "หมายเหตุ\nnote"],
-                widths=[26, 9, 48, 6, 9, 18, 12, 14, 18])
+                widths=[24, 8, 44, 5, 8, 16, 11, 12, 30])
     ws.print_title_rows = "4:4"
     row = 4
     for r in results:
@@ -163,7 +163,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
             cell(ws, row, 7, s.score if s else None, number=True)
             cell(ws, row, 8, s.weighted if s else None, number=True)
             cell(ws, row, 9, "ไม่ประเมิน (n/a)" if not indicator.applicable else
-                 "ทบทวนแล้ว (reviewed)" if reviewed else "")
+                 r.sources.get(indicator.id, ""))
         row += 1
         cell(ws, row, 3, f"รวม {r.agreement.department} (total)", bold=True)
         cell(ws, row, 5, sum(i.weight for i in r.agreement.indicators), number=True, fmt="0.##")

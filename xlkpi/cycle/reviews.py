@@ -206,10 +206,13 @@ def review_findings(agreement: Agreement, reviews) -> list[Finding]:
     return findings
 
 
-def apply_reviews(agreement: Agreement, reviews, round_: int = 12) -> DepartmentScore:
-    """The department's scores for the round with the approved reviews applied."""
+def apply_reviews(agreement: Agreement, reviews, round_: int = 12,
+                  decided: Optional[dict] = None) -> DepartmentScore:
+    """The department's scores for the round with the approved reviews applied; `decided`
+    (indicator id -> score) are scores set elsewhere, e.g. OPDC's ministry-level results,
+    which a review decision on the same indicator replaces."""
     revised = copy.deepcopy(agreement)
-    overrides: dict = {}
+    overrides: dict = dict(decided or {})
     for review in reviews:
         if review.round != round_ or review.decision != APPROVED:
             continue
