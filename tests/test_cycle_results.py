@@ -105,6 +105,11 @@ def test_review_progress_and_incentive_commands(tmp_path):
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["กรมควบคุมโรค"]["9"]["missing"] == ["1.1 / ระยะเวลาเฉลี่ยในการสอบสวนโรค", "5.1"]
     assert (tmp_path / "progress.xlsx").exists()
+    for round_, stages in (("1", ("drafted", "vetted", "approved", "sent")),
+                           ("final", ("drafted", "vetted", "approved", "sent", "certified"))):
+        for stage in stages:
+            out = run(cli(), ["approve", str(folder), stage, "--round", round_, "--date", "2553-03-01"])
+            assert out.exit_code == 0, out.output
     out = run(cli(), ["incentives", str(folder), "--json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)["rows"]
@@ -137,3 +142,27 @@ def test_review_add_refuses_a_round_the_indicator_does_not_report_in(tmp_path):
     assert out.exit_code == 1 and "REV-ROUND" in out.stderr and "6-month" in out.stderr
     out = CliRunner().invoke(cli(), ["review", "add", str(folder), "fda", "6", "--round", "12", "--reason", "x"])
     assert out.exit_code == 0, out.output
+
+
+def test_progress_counts_only_results_due_and_shows_scores_and_approvals(tmp_path):
+    folder = ministry_folder(tmp_path)
+    text = (folder / "agreements" / "ddc.yaml").read_text(encoding="utf-8")
+    # ddc's PMQA (6) reports at 12 only: its 6- and 9-month results are not due
+    text = text.replace('thresholds: [1, 2, 3, 4, 5], result: {6: 2, 9: 3, 12: 4}}',
+                        'thresholds: [1, 2, 3, 4, 5], report_rounds: [12], result: {12: 4}}')
+    (folder / "agreements" / "ddc.yaml").write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(cli(), ["progress", str(folder), "--json", "-o", str(tmp_path / "p.xlsx")])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    ddc6 = data["กรมควบคุมโรค"]["6"]
+    # due at 6: 1.1's two parts, 1.3, 3, 5.1 = 5 results; part 2 of 1.1 missing
+    assert (ddc6["needed"], ddc6["missing"]) == (5, ["1.1 / ระยะเวลาเฉลี่ยในการสอบสวนโรค"])
+    # round 6 by hand: 1.1 = 0.6 × 1 (70 < 80) + 0.4 × 1 (missing) = 1 → 0.18; 1.3 level 1 → 0.02;
+    # 3: 70 → 2 → 0.8; 5.1: 40 < 72 → 1 → 0.2; 6 not due.  0.18 + 0.02 + 0.8 + 0.2 = 1.2 on 80
+    assert (ddc6["total"], ddc6["covered_weight"]) == (1.2, 80)
+    assert data["approvals"] == {"round1": "not yet drafted", "final": "not yet drafted"}
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "p.xlsx")["คะแนน"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=5)]
+    assert rows[0][:4] == ["กรมควบคุมโรค", 6, 1.2, "80 ของ 100 (of)"]

@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
     review_app.command("decide")(review_decide)
     app.add_typer(review_app, name="review")
     app.command("opdc-results")(opdc_results)
+    app.command("approve")(approve)
     app.command("progress")(progress)
     report_app = typer.Typer(help="รายงานผล — reports", no_args_is_help=True)
     report_app.command("final")(report_final)
@@ -310,29 +311,70 @@ def opdc_results(
     typer.echo(str(path))
 
 
+def approve(
+    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    stage: str = typer.Argument(..., help="drafted | vetted | approved | sent | certified | announced"),
+    round_: str = typer.Option(..., "--round", help="1 (ผลรอบที่ 1 round 1) หรือ final (ผลรอบสุดท้าย)"),
+    date: str = typer.Option(..., "--date", help="วันที่ประชุม/หนังสือ — date of the meeting or letter"),
+    ref: str = typer.Option("", "--ref", help="ครั้งที่ประชุม/เลขที่หนังสือ — meeting or letter reference"),
+):
+    """บันทึกขั้นตอนการพิจารณาผลคะแนน — record the next approval step of round-1 or final scores
+    (drafted → vetted → approved → sent; final: … → sent → certified → announced), in order only."""
+    from ..cycle.approvals import current_totals, record_step, round_key, stage_text
+    from ..cycle.results import ministry_results
+
+    key = round_key(round_)
+    if key is None:
+        typer.echo(f"--round ต้องเป็น 1 หรือ final / --round must be 1 or final, not {round_!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    _date_or_exit(date)
+    results, _, findings = ministry_results(folder)
+    if not results:
+        print_findings(findings)
+        typer.echo("ไม่มีคำรับรองใน agreements/ / no agreements in the folder", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    step, findings = record_step(folder, key, stage.strip().lower(), date, ref, current_totals(results, key))
+    if step is None:
+        print_findings(findings)
+        raise typer.Exit(EXIT_FINDINGS)
+    th, en = stage_text(key, step.stage)
+    typer.echo(f"{Path(folder) / 'approvals.yaml'}: {key} {step.stage} — {th} / {en} {step.date} {step.ref}".rstrip())
+
+
 def progress(
     folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="สมุดงาน — write the progress workbook"),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """ความก้าวหน้ารายรอบ — which department has reported which round, and what is missing."""
+    from ..cycle.approvals import FINAL, ROUND1, load_approvals, state_text
     from ..cycle.progress import STATUS_TEXT, progress as table, write_progress
     from ..cycle.results import load_baselines
+    from ..engine import score_agreement
 
     agreements, findings = load_baselines(folder)
-    print_findings(findings)
+    approvals, more = load_approvals(folder)
+    print_findings(findings + more)
     rows = table(agreements)
+    scores = {a.department: {r: score_agreement(a, r) for r in (6, 9, 12)} for a in agreements}
     if output:
-        write_progress(agreements, output)
+        write_progress(agreements, output, approvals)
+    states = {key: state_text(approvals, key) for key in (ROUND1, FINAL)}
     if as_json:
-        print_json({d: {str(r): {"status": p.status, "reported": p.reported, "needed": p.needed, "missing": p.missing}
-                        for r, p in rounds.items()} for d, rounds in rows.items()})
+        data = {d: {str(r): {"status": p.status, "reported": p.reported, "needed": p.needed, "missing": p.missing,
+                             "total": scores[d][r].total, "covered_weight": scores[d][r].covered_weight}
+                    for r, p in rounds.items()} for d, rounds in rows.items()}
+        print_json({**data, "approvals": {k: v[1] for k, v in states.items()}})
         return
     for department, rounds in rows.items():
         typer.echo(department)
         for r, p in rounds.items():
             missing = f" — ขาด missing: {', '.join(p.missing)}" if p.missing else ""
-            typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {STATUS_TEXT[p.status]}{missing}")
+            score = scores[department][r]
+            typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {STATUS_TEXT[p.status]}  "
+                       f"คะแนน {score.total:.4f} จากน้ำหนัก {score.covered_weight:g} ของ {score.full_weight:g}{missing}")
+    for key, label in ((ROUND1, "ผลรอบที่ 1 (round 1)"), (FINAL, "ผลรอบสุดท้าย (final)")):
+        typer.echo(f"{label}: {states[key][0]} — {states[key][1]}")
 
 
 def report_final(
@@ -340,14 +382,14 @@ def report_final(
     output: Path = typer.Option(..., "--output", "-o", help="Final Report .xlsx"),
 ):
     """รายงานสรุปผลการประเมินประจำปี — write the Final Report workbook."""
-    from ..cycle.final_report import write_final_report
+    from ..cycle.final_report import final_report_inputs, write_final_report
     from ..cycle.results import ministry_results
 
     results, allocation, findings = ministry_results(folder)
     print_findings(findings)
     if not results:
         raise typer.Exit(EXIT_FINDINGS)
-    write_final_report(results, allocation, output)
+    write_final_report(results, allocation, output, **final_report_inputs(folder))
     typer.echo(str(output))
 
 
@@ -358,10 +400,16 @@ def incentives(
     """จัดสรรสิ่งจูงใจ — allocate the reward pool by the tiers in ministry.yaml."""
     from ..cycle.results import ministry_results
 
+    from ..cycle.approvals import certified_totals
+
     results, allocation, findings = ministry_results(folder)
     print_findings(findings)
     if allocation is None:
         typer.echo("ไม่มีวงเงินสิ่งจูงใจใน ministry.yaml (incentives.pool) / no incentive pool set", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    certified, findings = certified_totals(folder, results)  # incentives use certified scores only
+    if certified is None:
+        print_findings(findings)
         raise typer.Exit(EXIT_FINDINGS)
     if as_json:
         print_json({"pool": allocation.pool, "rows": [
