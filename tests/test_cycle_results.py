@@ -166,3 +166,43 @@ def test_progress_counts_only_results_due_and_shows_scores_and_approvals(tmp_pat
     ws = load_workbook(tmp_path / "p.xlsx")["คะแนน"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=5)]
     assert rows[0][:4] == ["กรมควบคุมโรค", 6, 1.2, "80 ของ 100 (of)"]
+
+
+def test_review_add_writes_the_working_groups_analysis(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = ministry_folder(tmp_path)
+    out = CliRunner().invoke(cli(), ["review", "add", str(folder), "ddc", "5.1", "--reason", "ปิดบัญชีแล้ว",
+                                     "--result", "88", "--date", "2552-12-20"])
+    assert out.exit_code == 0, out.output
+    ws = load_workbook(folder / "reports" / "review-ddc-1.xlsx").active
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(5, ws.max_row + 1)}
+    # 5.1 (20): reported 86 → 4.5; asked 88 → 5 (level 5); total 3.8116 + 20 × 0.5 / 100 = 3.9116
+    assert values["ผลที่รายงาน (result reported)"] == "86"
+    assert values["คะแนนเดิม (score now)"] == "4.5000"
+    assert values["คะแนนหากเห็นชอบตามคำขอ (score if granted as asked)"] == "5.0000"
+    assert values["คะแนนรวมเดิม → หากเห็นชอบ (department total now → if granted)"] == "3.8116 → 3.9116 (+0.1000)"
+    assert ws.cell(ws.max_row, 2).protection.locked is False  # the working group writes its comment here
+
+
+def test_a_review_that_changes_the_framework_waits_for_the_oversight_committee(tmp_path):
+    folder = ministry_folder(tmp_path)
+    run = CliRunner().invoke
+    out = run(cli(), ["review", "add", str(folder), "ddc", "5.1", "--reason", "ขอเปลี่ยนเกณฑ์ของกระทรวง",
+                      "--result", "88", "--changes-framework"])
+    assert out.exit_code == 0 and "oversight" in out.stdout
+    request = folder / "reviews" / "ddc-1.yaml"
+    assert run(cli(), ["review", "decide", str(request), "--approved", "--date", "2553-01-15"]).exit_code == 0
+    results, _, findings = ministry_results(folder)
+    ddc = next(r for r in results if r.stem == "ddc")
+    assert ddc.final.total == 3.8116  # approved by the negotiation committee only: not applied
+    assert "REV-OVERSIGHT-PENDING" in [f.code for f in findings]
+    out = run(cli(), ["review", "oversight", str(request), "--approved", "--date", "2553-01-25", "--ref", "1/2553"])
+    assert out.exit_code == 0, out.output
+    results, _, findings = ministry_results(folder)
+    assert next(r for r in results if r.stem == "ddc").final.total == 3.9116
+    assert "REV-OVERSIGHT-PENDING" not in [f.code for f in findings]
+    # a request that does not change the framework is not the oversight committee's to decide
+    run(cli(), ["review", "add", str(folder), "fda", "3", "--reason", "x", "--result", "95"])
+    out = run(cli(), ["review", "oversight", str(folder / "reviews" / "fda-1.yaml"), "--approved", "--date", "2553-01-25"])
+    assert out.exit_code == 1 and "REV-NOT-FRAMEWORK" in out.stderr

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     review_app = typer.Typer(help="คำขอทบทวนผลการประเมิน — review requests", no_args_is_help=True)
     review_app.command("add")(review_add)
     review_app.command("decide")(review_decide)
+    review_app.command("oversight")(review_oversight)
     app.add_typer(review_app, name="review")
     app.command("opdc-results")(opdc_results)
     app.command("approve")(approve)
@@ -253,9 +254,13 @@ def review_add(
     score: Optional[float] = typer.Option(None, "--score", help="คะแนนที่ขอ — the score asked for"),
     round_: int = typer.Option(12, "--round", help="รอบ — round"),
     date: str = typer.Option("", "--date", help="วันที่ยื่น — date submitted"),
+    changes_framework: bool = typer.Option(False, "--changes-framework",
+                                           help="คำขอนี้เปลี่ยนกรอบการประเมินผล — the request would change the framework"),
 ):
-    """บันทึกคำขอทบทวนผลการประเมิน — record a review request."""
-    from ..cycle.reviews import check_new_review, new_review
+    """บันทึกคำขอทบทวนผลการประเมิน — record a review request and write the working group's
+    analysis workbook (reports/review-<dept>-<n>.xlsx)."""
+    from ..cycle.changes import baseline_for
+    from ..cycle.reviews import check_new_review, new_review, write_review_analysis
 
     if date:
         _date_or_exit(date)
@@ -263,8 +268,13 @@ def review_add(
     if findings:
         print_findings(findings)
         raise typer.Exit(EXIT_FINDINGS)
-    review = new_review(folder, department, indicator, reason, round_, result, score, date)
-    typer.echo(str(review.path))
+    review = new_review(folder, department, indicator, reason, round_, result, score, date, changes_framework)
+    base, _ = baseline_for(folder, department)
+    analysis = write_review_analysis(review, base, Path(folder) / "reports" / f"review-{department}-{review.number}.xlsx")
+    typer.echo(f"{review.path}\n{analysis}")
+    if changes_framework:
+        typer.echo("คำขอนี้เปลี่ยนกรอบการประเมินผล: ต้องเสนอคณะกรรมการกำกับฯ พิจารณา (xlkpi review oversight) / "
+                   "it changes the framework: the oversight committee must decide it (xlkpi review oversight)")
 
 
 def review_decide(
@@ -339,6 +349,35 @@ def approve(
         raise typer.Exit(EXIT_FINDINGS)
     th, en = stage_text(key, step.stage)
     typer.echo(f"{Path(folder) / 'approvals.yaml'}: {key} {step.stage} — {th} / {en} {step.date} {step.ref}".rstrip())
+
+
+def review_oversight(
+    request: Path = typer.Argument(..., help="ไฟล์คำขอ reviews/<dept>-<n>.yaml"),
+    approved: Optional[bool] = typer.Option(None, "--approved/--rejected"),
+    date: str = typer.Option(..., "--date", help="วันที่ประชุม — meeting date"),
+    ref: str = typer.Option("", "--ref", help="ครั้งที่ประชุม — meeting reference"),
+):
+    """ผลการพิจารณาของคณะกรรมการกำกับฯ — the oversight committee's decision on a review request
+    that changes the framework (DOMAIN §3: for decision, not only acknowledgement)."""
+    from ..cycle.reviews import decide_oversight, load_review, save_review
+
+    if approved is None:
+        typer.echo("ต้องระบุ --approved หรือ --rejected / give --approved or --rejected", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    _date_or_exit(date)
+    loaded, findings = load_review(request)
+    if loaded is None or any(f.is_error for f in findings):
+        print_findings(findings)
+        raise typer.Exit(EXIT_FINDINGS)
+    if not loaded.changes_framework:
+        from ..findings import error
+
+        print_findings([error(
+            "REV-NOT-FRAMEWORK", "คำขอนี้ไม่ได้เปลี่ยนกรอบการประเมินผล คณะกรรมการเจรจาฯ เป็นผู้พิจารณา",
+            "this request does not change the framework: the negotiation committee decides it", file=str(request))])
+        raise typer.Exit(EXIT_FINDINGS)
+    save_review(decide_oversight(loaded, approved, date, ref), request)
+    typer.echo(f"{request}: oversight {loaded.oversight_decision} {date}")
 
 
 def progress(
