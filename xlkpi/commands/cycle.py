@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
     app.command("opdc-results")(opdc_results)
     app.command("approve")(approve)
+    app.command("notice")(notice)
     app.command("progress")(progress)
     report_app = typer.Typer(help="รายงานผล — reports", no_args_is_help=True)
     report_app.command("final")(report_final)
@@ -378,6 +379,21 @@ def review_oversight(
         raise typer.Exit(EXIT_FINDINGS)
     save_review(decide_oversight(loaded, approved, date, ref), request)
     typer.echo(f"{request}: oversight {loaded.oversight_decision} {date}")
+
+
+def notice(
+    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+):
+    """หนังสือแจ้งผลรอบที่ 1 — a printable round-1 notice per department (its scores, what it may
+    contest, the deadline), in reports/round1-notice-<dept>.xlsx."""
+    from ..cycle.notices import write_round1_notices
+
+    written = write_round1_notices(folder)
+    if not written:
+        typer.echo("ไม่มีคำรับรองใน agreements/ / no agreements in the folder", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    for _, path in written:
+        typer.echo(str(path))
 
 
 def progress(
