@@ -26,13 +26,20 @@ def demo_settings(agreements) -> Settings:
         Member("ดร.กรรมการ ก.พ.ร.", "กรรมการเจรจาที่สำนักงาน ก.พ.ร. เสนอชื่อ", independent=True, opdc_nominee=True),
         Member("ประธาน ค.ต.ป. ประจำกระทรวง", "ค.ต.ป.", "adviser"),
     ]
+    oversight = [
+        Member("นายแพทย์ปลัด ตัวอย่าง", "ปลัดกระทรวงสาธารณสุข", "chair"),
+        Member("นายแพทย์รอง หัวหน้ากลุ่ม", "รองปลัดกระทรวงหัวหน้ากลุ่มภารกิจด้านพัฒนาการสาธารณสุข"),
+        Member("นายแพทย์รอง หัวหน้ากลุ่มสอง", "รองปลัดกระทรวงหัวหน้ากลุ่มภารกิจด้านพัฒนาการแพทย์"),
+        Member("ศาสตราจารย์อิสระ ทรงคุณวุฒิ", "ผู้ทรงคุณวุฒิ (กรรมการอิสระจากภายนอก)", independent=True),
+        Member("ผู้แทน ก.พ.ร.", "ผู้แทนสำนักงาน ก.พ.ร.", opdc_nominee=True),
+    ]
     working = [Member(f"ผู้แทนสำนักงานปลัดกระทรวง {i}", "นักวิเคราะห์นโยบายและแผน", ps_office=True)
                for i in range(1, 4)]
     working += [Member(f"ผู้แทน{a.department}", "นักวิเคราะห์นโยบายและแผน") for a in agreements[:4]]
     groups = sorted({a.mission_group for a in agreements if a.mission_group})
     return Settings(
         ministry=first.ministry, fiscal_year=first.fiscal_year,
-        committees={"negotiation": negotiation, "working_group": working},
+        committees={"oversight": oversight, "negotiation": negotiation, "working_group": working},
         officials={"minister": Official("", f"รัฐมนตรีว่าการ{first.ministry}"),
                    "permanent_secretary": Official("นายแพทย์ปลัด ตัวอย่าง", f"ปลัด{first.ministry}"),
                    "deputy_ps": Official("", f"รองปลัด{first.ministry}")},
