@@ -134,3 +134,18 @@ def test_sign_an_agreement_that_fits_needs_no_reason(tmp_path):
     run = _sign(tmp_path / "ddc.yaml", "-o", tmp_path / "ddc.xlsx")
     assert run.exit_code == 0, run.output
     assert (tmp_path / "ddc.xlsx").exists() and not (tmp_path / "ddc.xlsx.override.yaml").exists()
+
+
+def test_the_office_of_the_permanent_secretary_signs_with_the_minister(tmp_path):
+    """Not the PS on both sides: the Minister receives, the PS signs as head of the office."""
+    from openpyxl import load_workbook
+
+    from xlkpi.cycle.signing import signing_level
+    from xlkpi.sample import DEPARTMENTS, sample_ministry
+
+    ops = next(a for d, a in zip(DEPARTMENTS, sample_ministry()) if d.slug == "ops")
+    assert signing_level(ops) == "ps_office"
+    assert offices("ps_office") == [("principal", "minister"), ("party", "permanent_secretary")]
+    path = write_agreement_document(ops, SETTINGS, tmp_path / "ops.xlsx")
+    texts = [str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value]
+    assert texts.count("(นายปลัด สาธารณสุข)") == 1 and "(นายรัฐมนตรี)" in texts

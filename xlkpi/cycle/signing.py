@@ -7,6 +7,11 @@ Who signs with whom (seed 000 §1.5.3):
     department in a mission group              Permanent Secretary and the deputy PS heading the group with the department head
     department, no mission group / not in one  Permanent Secretary and a deputy PS with the department head
     department directly under the Minister     Minister and Permanent Secretary with the department head
+
+The Office of the Permanent Secretary is a department whose head is the Permanent Secretary,
+so the table's rows would have the PS sign on both sides.  Our choice (the seed is silent):
+it signs with the Minister, like the departments the Minister negotiates with directly
+(DOMAIN §3, 1.5.3), the Permanent Secretary signing as the head of the office.
 """
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ from ..model import MILESTONE, THRESHOLD, WEIGHTED, Agreement
 
 MINISTRY = "ministry"
 MISSION_GROUP = "mission_group"
-LEVELS = (MINISTRY, MISSION_GROUP, "in_mission_group", "no_mission_group", "under_minister")
+PS_OFFICE = "ps_office"  # the Office of the Permanent Secretary (สำนักงานปลัดกระทรวง)
+LEVELS = (MINISTRY, MISSION_GROUP, "in_mission_group", "no_mission_group", "under_minister", PS_OFFICE)
+PS_OFFICE_NAME = "สำนักงานปลัดกระทรวง"
 
 #: Office key -> (Thai title, English title)
 OFFICES = {
@@ -36,7 +43,14 @@ SIGNATORIES = {
     "in_mission_group": (("permanent_secretary", "group_deputy_ps"), ("department_head",)),
     "no_mission_group": (("permanent_secretary", "deputy_ps"), ("department_head",)),
     "under_minister": (("minister", "permanent_secretary"), ("department_head",)),
+    PS_OFFICE: (("minister",), ("permanent_secretary",)),
 }
+
+
+def signing_level(agreement: Agreement) -> str:
+    """The row of the table an agreement signs by: its department type, or `ps_office` for the
+    Office of the Permanent Secretary (whose head is the PS)."""
+    return PS_OFFICE if agreement.department.startswith(PS_OFFICE_NAME) else agreement.department_type
 
 
 @dataclass(frozen=True)
@@ -162,7 +176,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     line(2, "Performance agreement", size=14)
     line(3, f"{agreement.department} — {ministry}", bold=True)
     line(4, f"ประจำปีงบประมาณ พ.ศ. {agreement.fiscal_year} (fiscal year {agreement.fiscal_year})")
-    signers = signatories(agreement.department_type, settings, agreement.department, agreement.mission_group)
+    signers = signatories(signing_level(agreement), settings, agreement.department, agreement.mission_group)
     principal = " และ ".join(s.title_th for s in signers if s.side == "principal")
     party = " และ ".join(s.title_th for s in signers if s.side == "party")
     line(6, f"1. คำรับรองระหว่าง {principal} ผู้รับคำรับรอง กับ {party} {agreement.department} ผู้ทำคำรับรอง "

@@ -3,9 +3,12 @@
 The package: `data` (the tables and the deliberate mistakes), `builder` (the agreements,
 `sample_ministry`, `write_sample`), `generator` (`random_agreement`).
 
-`sample_ministry()` builds ten departments of กระทรวงสาธารณสุข for FY2552, each a complete
-agreement following the FY2552 pilot-ministry framework (DOMAIN §4) with dimension 4 laid
-out as the FY2553 indicator 15 (DOMAIN §5).  The agreements are generated, deterministically,
+`sample_ministry()` builds ten departments of กระทรวงสาธารณสุข for one fiscal year, FY2553,
+each a complete agreement following `templates/fy2553-pilot-with-pmqa.yaml`: the
+pilot-ministry structure of seed 000 (DOMAIN §4) with dimension 4 the FY2553 indicator 15 of
+seed 004 (DOMAIN §5), so indicator 15's texts agree with the year (FY2552 is the past year
+whose PMQA categories 15.1.3 revisits; the development plans of 15.3.3 are for FY2554).
+Indicator 15 reports at 12 months only, as the framework says (DOMAIN §6.5a).  The agreements are generated, deterministically,
 from the tables of Thai KPI material below, so the demo, the workbook generator and the
 audits all work on the same realistic data.
 
@@ -31,10 +34,10 @@ What "clean" means for the sample, so the audit can be checked against it:
 - Required KPI Template fields (every applicable indicator, parents included): name, unit,
   definition, formula, data_source, owner name and phone, collector name and phone,
   rationale, conditions, evaluation, evidence_expected.  `baseline` holds numbers for
-  2549–2551 on threshold indicators; milestone indicators hold the level reached; weighted
-  and group indicators (new composites in FY2552), granted ones and 15.3.x (new in the
+  2550–2552 on threshold indicators; milestone indicators hold the level reached; weighted
+  and group indicators (new composites in FY2553), granted ones and 15.3.x (new in the
   cycle) hold none.
-- Thresholds step evenly per level; level 3 is harder than the 2551 baseline.
+- Thresholds step evenly per level; level 3 is harder than the 2552 baseline.
 - Every applicable, non-granted leaf (and every part) has a 12-month result, and every
   reported result has explanation and evidence texts for its round.
 

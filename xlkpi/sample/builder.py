@@ -20,7 +20,7 @@ from ..model import (
     Part,
 )
 from .data import (
-    BASELINE_YEARS, CORE_KPIS, COUNT_UNITS, DEPARTMENTS, EFFICIENCY_KPIS, ENERGY_MILESTONES, EVALUATIONS,
+    BASELINE_YEARS, FRAMEWORK, SIGNED_ON, CORE_KPIS, COUNT_UNITS, DEPARTMENTS, EFFICIENCY_KPIS, ENERGY_MILESTONES, EVALUATIONS,
     FIRST_NAMES, FISCAL_YEAR, GOVERNANCE_MILESTONES, GRANTED_REASON, LAST_NAMES, MILESTONE_PROJECTS,
     MINISTRY, MINISTRY_EN, MINISTRY_TARGETS, MISSION_GROUP_TARGETS, OWNER_OFFICES, PMQA_CATEGORIES,
     PMQA_CUSTOM_KPIS, PMQA_PLAN_KPIS, RM_KPIS, ROUNDS, SAMPLE_MISTAKES, SERVICE_CENTRE_MILESTONES,
@@ -48,14 +48,14 @@ def _thresholds(target: float, step: float, direction: str, blank_levels: tuple 
 
 
 def _baselines(target: float, step: float, direction: str, unit: str, rng: random.Random) -> dict:
-    """Results of 2549–2551, improving, with 2551 still short of the level-3 target."""
+    """Results of the three years before, improving, with the last still short of the level-3 target."""
     sign = -1 if direction == DOWN else 1
     digits = _digits(unit)
     last = target - sign * step * rng.uniform(0.4, 1.5)
     middle = last - sign * step * rng.uniform(0.1, 0.9)
     first = middle - sign * step * rng.uniform(0.1, 0.9)
     values = [first, middle, last]
-    if digits == 0:  # a count: round away from the target so 2551 stays short of it
+    if digits == 0:  # a count: round away from the target so the last year stays short of it
         values = [math.floor(v) if sign > 0 else math.ceil(v) for v in values]
     return {year: _num(max(v, 0), digits) for year, v in zip(BASELINE_YEARS, values)}
 
@@ -173,7 +173,7 @@ class _DepartmentBuilder:
                               dimension=dimension, weight=weight, kind=MILESTONE, unit="ระดับ",
                               milestones=list(milestones))
         self.fill_template(indicator, office)
-        indicator.baseline = {2550: 1, 2551: 2}  # level reached on the project's earlier phase
+        indicator.baseline = {BASELINE_YEARS[1]: 1, BASELINE_YEARS[2]: 2}  # level reached on the project's earlier phase
         rounds = rounds or self.rounds_for()
         indicator.result = _milestone_results(self.rng, rounds)
         self.report(indicator, rounds)
@@ -231,7 +231,7 @@ class _DepartmentBuilder:
             fiscal_year=FISCAL_YEAR, ministry=MINISTRY, department=d.name, department_type=d.type,
             below_level_1=1, indicators=indicators, mission_group=d.mission_group,
             split_reasons=self.split_reasons(), governance_pilot=d.governance_pilot,
-            pmqa=pmqa, version="1", signed_on="2008-11-14", staff=d.staff)
+            pmqa=pmqa, version="1", signed_on=SIGNED_ON, staff=d.staff, framework=FRAMEWORK)
 
     def split_reasons(self) -> str:
         d = self.d

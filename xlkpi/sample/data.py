@@ -8,8 +8,10 @@ from ..model import DOWN, UP
 
 MINISTRY = "กระทรวงสาธารณสุข"
 MINISTRY_EN = "Ministry of Public Health"
-FISCAL_YEAR = 2552
-BASELINE_YEARS = (2549, 2550, 2551)
+FISCAL_YEAR = 2553
+BASELINE_YEARS = (2550, 2551, 2552)
+FRAMEWORK = "fy2553-pilot-with-pmqa"  # templates/fy2553-pilot-with-pmqa.yaml
+SIGNED_ON = "2009-11-13"  # 13 November 2552, inside the Oct–Nov window for signed agreements
 ROUNDS = (6, 9, 12)
 WORKBOOK_PASSWORD = "xlkpi"
 GRANTED_REASON = "ผ่านเกณฑ์ในปีงบประมาณ พ.ศ. 2552 แล้ว"
@@ -228,7 +230,7 @@ EFFICIENCY_KPIS = [
 UNIT_COST_MILESTONE = (
     "ระดับความสำเร็จของการจัดทำต้นทุนต่อหน่วยผลผลิต",
     ["จัดทำแผนการคำนวณต้นทุนต่อหน่วยผลผลิต", "เก็บรวบรวมข้อมูลค่าใช้จ่ายและผลผลิต",
-     "คำนวณต้นทุนต่อหน่วยผลผลิตของปีงบประมาณ พ.ศ. 2551", "วิเคราะห์เปรียบเทียบต้นทุนกับปีก่อน",
+     "คำนวณต้นทุนต่อหน่วยผลผลิตของปีงบประมาณ พ.ศ. 2552", "วิเคราะห์เปรียบเทียบต้นทุนกับปีก่อน",
      "จัดทำแผนเพิ่มประสิทธิภาพและลดต้นทุน"])
 ENERGY_MILESTONES = [
     "แต่งตั้งคณะทำงานลดใช้พลังงานและจัดทำแผน", "รายงานข้อมูลการใช้ไฟฟ้าและน้ำมันครบทุกเดือน",
@@ -326,7 +328,7 @@ class SampleMistake:
 
     department: str  # slug, as in DEPARTMENTS
     indicator: str  # indicator id; "" for a department-level mistake
-    field: str  # path inside the indicator (owner.phone, baseline.2551, parts[1].result.12)
+    field: str  # path inside the indicator (owner.phone, baseline.2552, parts[1].result.12)
     code: str
     severity: str
     what_th: str
@@ -340,9 +342,9 @@ SAMPLE_MISTAKES = (
                   "ไม่ได้ระบุหมายเลขโทรศัพท์ของผู้กำกับดูแลตัวชี้วัด", "the indicator owner's phone is blank"),
     SampleMistake("anamai", "3.2", "thresholds", "TPL-UNEVEN-STEPS", "warning",
                   "ช่วงปรับเกณฑ์ระหว่างระดับไม่เท่ากัน", "the thresholds do not step evenly"),
-    SampleMistake("dmh", "3.1", "baseline.2551", "TPL-TARGET-EASIER", "warning",
-                  "ค่าเป้าหมายระดับ 3 ต่ำกว่าผลการดำเนินงานจริงของปี 2551",
-                  "the level-3 target is easier than the 2551 actual result"),
+    SampleMistake("dmh", "3.1", "baseline.2552", "TPL-TARGET-EASIER", "warning",
+                  "ค่าเป้าหมายระดับ 3 ต่ำกว่าผลการดำเนินงานจริงของปี 2552",
+                  "the level-3 target is easier than the 2552 actual result"),
     SampleMistake("fda", "4.1", "definition", "WB-FORMULA-INJECTION", "error",
                   "คำอธิบายตัวชี้วัดขึ้นต้นด้วย \"=\" ซึ่ง Excel จะตีความเป็นสูตร",
                   "the definition starts with \"=\", which Excel would run as a formula"),
