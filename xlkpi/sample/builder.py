@@ -95,6 +95,58 @@ def _phone(rng: random.Random) -> str:
     return f"0 2590 {rng.randint(1000, 9999)}"
 
 
+def _subject(name: str, prefix: str) -> str:
+    return name[len(prefix):].strip() if name.startswith(prefix) else name
+
+
+def _definition(indicator: Indicator, department: str) -> tuple[str, str]:
+    """(definition, calculation formula) as a department writes them in its KPI Template:
+    what is counted, over which population and period, and how."""
+    name, unit = indicator.name, indicator.unit
+    period = f"ตั้งแต่ 1 ตุลาคม {FISCAL_YEAR - 1} ถึงวันสิ้นรอบการประเมิน"
+    if indicator.kind == MILESTONE:
+        steps = " ".join(f"{n}) {m}" for n, m in enumerate(indicator.milestones, start=1))
+        return (f"{name} พิจารณาจากความก้าวหน้าของการดำเนินงานของ{department}ตามขั้นตอน 5 ขั้น ได้แก่ {steps} "
+                "โดยขั้นตอนที่สูงกว่าจะนับได้เมื่อขั้นตอนก่อนหน้าแล้วเสร็จครบถ้วน",
+                "ระดับที่ได้ = ขั้นตอนสูงสุดที่ดำเนินการแล้วเสร็จ โดยขั้นตอนก่อนหน้าทุกขั้นแล้วเสร็จด้วย (ระดับ 1–5)")
+    if indicator.kind == WEIGHTED:
+        parts = "; ".join(f"{p.name} (น้ำหนัก {p.weight:g})" for p in indicator.parts)
+        return (f"{name} คือค่าเฉลี่ยถ่วงน้ำหนักของคะแนนตัวชี้วัดย่อย {len(indicator.parts)} ตัว ได้แก่ {parts} "
+                "แต่ละตัวคิดคะแนนตามเกณฑ์ของตนเอง (1–5) แล้วนำมาถ่วงน้ำหนัก",
+                "Σ(Wi × SMi) ÷ ΣWi โดย Wi = น้ำหนักของตัวชี้วัดย่อยที่ i และ SMi = คะแนนของตัวชี้วัดย่อยที่ i")
+    if indicator.kind == GROUP:
+        children = "; ".join(f"{c.id} {c.name}" for c in indicator.children)
+        return (f"{name} สรุปจากตัวชี้วัดย่อย ได้แก่ {children} ตามน้ำหนักของแต่ละตัว",
+                "Σ(น้ำหนักของตัวชี้วัดย่อย × คะแนนของตัวชี้วัดย่อย) ÷ Σ น้ำหนักของตัวชี้วัดย่อย")
+    if unit == "%" and "ผ่านเกณฑ์คุณภาพการบริหารจัดการภาครัฐ" in name:
+        return (f"{name} คือสัดส่วนของประเด็นในเกณฑ์คุณภาพการบริหารจัดการภาครัฐระดับพื้นฐาน (Fundamental Level) "
+                f"ของหมวดที่ระบุ ที่{department}ดำเนินการได้ครบถ้วนตามแนวทางของสำนักงาน ก.พ.ร. ณ วันสิ้นปีงบประมาณ",
+                "(จำนวนประเด็นที่ผ่านเกณฑ์ ÷ จำนวนประเด็นทั้งหมดของเกณฑ์ในหมวดนั้น) × 100")
+    if unit == "%" and not name.startswith("ร้อยละ"):
+        return (f"{name} คิดเป็นร้อยละ: จำนวนรายที่เป็นไปตามเกณฑ์ที่กำหนด เทียบกับจำนวนรายทั้งหมดที่อยู่ในความรับผิดชอบ"
+                f"ของ{department} นับผลสะสม{period}",
+                "(จำนวนรายที่เป็นไปตามเกณฑ์ ÷ จำนวนรายทั้งหมด) × 100")
+    if unit == "%":
+        subject = _subject(_subject(name, "ร้อยละของ"), "ร้อยละ")
+        return (f"ร้อยละของ{subject} คำนวณจากจำนวน{subject}ที่เป็นไปตามเกณฑ์หรือมาตรฐานที่กำหนด "
+                f"เทียบกับจำนวนทั้งหมดที่อยู่ในความรับผิดชอบของ{department} นับผลสะสม{period}",
+                f"(A ÷ B) × 100 โดย A = จำนวน{subject}ที่เป็นไปตามเกณฑ์ และ B = จำนวนทั้งหมดที่อยู่ในความรับผิดชอบ")
+    if "ต่อแสน" in unit or "ต่อประชากร" in name:
+        subject = _subject(name, "อัตรา")
+        return (f"อัตรา{subject} คือจำนวนผู้ป่วยรายใหม่ที่รายงานเข้าระบบเฝ้าระวังโรค (รง. 506) {period} "
+                "ต่อประชากรกลางปีของพื้นที่รับผิดชอบ 100,000 คน",
+                "(จำนวนผู้ป่วยรายใหม่ ÷ ประชากรกลางปี) × 100,000")
+    if name.startswith("ระยะเวลาเฉลี่ย"):
+        subject = _subject(name, "ระยะเวลาเฉลี่ย")
+        return (f"ระยะเวลาเฉลี่ย{subject} นับจากวันและเวลาที่ได้รับเรื่องจนดำเนินการแล้วเสร็จ "
+                f"เฉลี่ยทุกรายที่ดำเนินการ{period} (หน่วย: {unit})",
+                f"ผลรวมของระยะเวลาที่ใช้ทุกราย ÷ จำนวนรายที่ดำเนินการแล้วเสร็จ (หน่วย: {unit})")
+    subject = _subject(name, "จำนวน")
+    return (f"จำนวน{subject}ที่{department}ดำเนินการแล้วเสร็จและมีหลักฐานรับรอง นับสะสม{period} "
+            f"(หน่วย: {unit})",
+            f"นับจำนวน{subject}ที่แล้วเสร็จตามนิยาม (หน่วย: {unit}) จากทะเบียนของหน่วยงานที่รับผิดชอบ")
+
+
 class _DepartmentBuilder:
     """Builds one sample department's agreement from the tables, with its own seeded rng."""
 
@@ -106,21 +158,7 @@ class _DepartmentBuilder:
     def fill_template(self, indicator: Indicator, office: Optional[str] = None) -> None:
         rng, d = self.rng, self.d
         office = office or OWNER_OFFICES[indicator.dimension]
-        kind_text = {
-            THRESHOLD: f"วัดเป็น{indicator.unit} เทียบกับเกณฑ์การให้คะแนน 5 ระดับ",
-            MILESTONE: "วัดจากขั้นตอนการดำเนินงานที่แล้วเสร็จตามเกณฑ์ 5 ระดับ",
-            WEIGHTED: "วัดจากค่าเฉลี่ยถ่วงน้ำหนักของคะแนนตัวชี้วัดย่อยแต่ละตัว",
-            GROUP: "วัดจากค่าเฉลี่ยถ่วงน้ำหนักของคะแนนตัวชี้วัดย่อย",
-        }[indicator.kind]
-        indicator.definition = (f"{indicator.name} หมายถึง ผลการดำเนินงานของ{d.name}ด้าน{d.topic} "
-                                f"ในปีงบประมาณ พ.ศ. {FISCAL_YEAR} {kind_text}")
-        indicator.formula = {
-            THRESHOLD: (f"(ผลการดำเนินงานที่บรรลุตามนิยาม ÷ เป้าหมายทั้งหมด) × 100" if indicator.unit == "%"
-                        else f"ผลการดำเนินงานรวมในหน่วย{indicator.unit} ตามข้อมูลจากแหล่งข้อมูลที่กำหนด"),
-            MILESTONE: "พิจารณาจากขั้นตอนที่ดำเนินการแล้วเสร็จตามเกณฑ์การให้คะแนน ระดับ 1 ถึง 5 ตามลำดับ",
-            WEIGHTED: "Σ(Wi × SMi) ÷ ΣWi โดย Wi = น้ำหนักของตัวชี้วัดย่อย และ SMi = คะแนนของตัวชี้วัดย่อย",
-            GROUP: "Σ(น้ำหนักของตัวชี้วัดย่อย × คะแนนของตัวชี้วัดย่อย) ÷ Σ น้ำหนักของตัวชี้วัดย่อย",
-        }[indicator.kind]
+        indicator.definition, indicator.formula = _definition(indicator, d.name)
         indicator.data_source = (f"รายงานผลการดำเนินงานรายไตรมาสของหน่วยงานที่รับผิดชอบ รวบรวมโดย{office} "
                                  f"{d.name}")
         indicator.owner = Contact(f"{_person(rng)} (ผู้อำนวยการ{office})", _phone(rng))
