@@ -149,3 +149,16 @@ def test_the_office_of_the_permanent_secretary_signs_with_the_minister(tmp_path)
     path = write_agreement_document(ops, SETTINGS, tmp_path / "ops.xlsx")
     texts = [str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value]
     assert texts.count("(นายปลัด สาธารณสุข)") == 1 and "(นายรัฐมนตรี)" in texts
+
+
+def test_the_document_states_an_indicators_reporting_rounds(tmp_path):
+    from openpyxl import load_workbook
+
+    from xlkpi.sample import DEPARTMENTS, sample_ministry
+
+    ddc = next(a for d, a in zip(DEPARTMENTS, sample_ministry()) if d.slug == "ddc")
+    path = write_agreement_document(ddc, SETTINGS, tmp_path / "ddc.xlsx")
+    ws = load_workbook(path).active
+    rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(11, ws.max_row + 1)}
+    assert rows["15"].endswith("[รายงานผลรอบ 12 เดือน — reports at 12 months]")
+    assert "รายงานผลรอบ" not in rows["15.1"]  # inherited from 15, said once

@@ -384,3 +384,24 @@ def test_one_fiscal_year_whose_indicator_15_texts_agree_with_it():
         assert framework.name == "fy2553-pilot-with-pmqa" and findings == []
         codes = {f.code for f in check_agreement(agreement, framework) if f.is_error}
         assert codes <= {"FW-DIM12-GT-DIM34"}  # dtam's deliberate mistake only
+
+
+def test_issue_13_ddc_1_1_missing_part_counts_at_the_floor():
+    """ddc's 1.1 has a deliberate missing 12-month part: it scored 3.741 averaged over the parts
+    reported, and must score with that part at 1 (DOMAIN §6.5a) — 3.1928 — never higher."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from xlkpi.engine import score_agreement
+
+    ddc = BY_SLUG["ddc"]
+    parts = ddc.find("1.1").parts
+    scored = score_agreement(ddc, 12).by_id()["1.1"]
+    missing = [n for n, p in enumerate(parts) if 12 not in p.result]
+    assert missing == [1] and scored.part_scores[1] == 1.0 and scored.missing
+    weights = [Decimal(repr(p.weight)) for p in parts]
+    scores = [Decimal(repr(s)) for s in scored.part_scores]
+    with_floor = sum(w * s for w, s in zip(weights, scores)) / sum(weights)
+    reported = [n for n in range(len(parts)) if n not in missing]
+    left_out = sum(weights[n] * scores[n] for n in reported) / sum(weights[n] for n in reported)
+    assert scored.composite == float(with_floor.quantize(Decimal("0.0001"), ROUND_HALF_UP)) == 3.1928
+    assert float(left_out.quantize(Decimal("0.001"), ROUND_HALF_UP)) == 3.741  # the issue's figure

@@ -192,10 +192,14 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     ws.row_dimensions[10].height = 40
     row = 10
     total = 0.0
+    inherited = agreement.inherited_rounds()
     for indicator in agreement.walk():
         row += 1
         depth = indicator.id.count(".")
         name = indicator.name + (f" ({indicator.unit})" if indicator.unit else "")
+        if indicator.report_rounds:  # the agreed schedule (DOMAIN §6.5a), where it is not 6/9/12
+            rounds = ", ".join(str(r) for r in indicator.own_rounds(inherited[indicator.id]))
+            name += f" [รายงานผลรอบ {rounds} เดือน — reports at {rounds} months]"
         if not indicator.applicable:
             name += f" — ไม่ประเมิน น้ำหนักย้ายไป {indicator.moved_to} (not applicable)"
         levels = criteria_text(indicator) if not indicator.is_group else [""] * 5
