@@ -195,13 +195,12 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
         elif ind.granted and not part:
             values[Col.RESULT] = "ได้โดยปริยาย (granted)"
             values[Col.EXPLANATION] = ind.granted_reason
-        # the officer's entries already in the agreement
-        if not row.due(round_):
-            pass
-        elif part is not None:
+        # the officer's entries already in the agreement (none in a round the row is not due in)
+        due = row.due(round_)
+        if part is not None and due:
             if round_ in part.result:
                 values[Col.RESULT] = _value(part.result[round_])
-        elif row.applicable and not ind.granted:
+        elif part is None and due and row.applicable and not ind.granted:
             if ind.kind == THRESHOLD and round_ in ind.result:
                 values[Col.RESULT] = _value(ind.result[round_])
             if ind.kind == MILESTONE and round_ in ind.result:
