@@ -16,7 +16,7 @@ from ..model import (
     Indicator,
     Part,
 )
-from .builder import _num, _person, _phone
+from .blocks import _num, _person, _phone
 from .data import CORE_KPIS, EFFICIENCY_KPIS, GRANTED_REASON, SERVICE_KPIS
 
 # --- random agreements ---------------------------------------------------------------
