@@ -21,7 +21,7 @@ def cli():
 
 
 def approve(folder, stage, round_, date="2553-01-10", ref="ประชุมครั้งที่ 1/2553"):
-    return CliRunner().invoke(cli(), ["approve", str(folder), stage, "--round", round_, "--date", date, "--ref", ref])
+    return CliRunner().invoke(cli(), ["approve", stage, "-m", str(folder), "--round", round_, "--date", date, "--ref", ref])
 
 
 def folder_with_pool(tmp_path):
@@ -56,20 +56,20 @@ def test_stages_in_order_only_with_dates_and_references(tmp_path):
 def test_incentives_only_from_certified_scores(tmp_path):
     folder = folder_with_pool(tmp_path)
     run = CliRunner().invoke
-    out = run(cli(), ["incentives", str(folder)])
+    out = run(cli(), ["incentives", "-m", str(folder)])
     assert out.exit_code == 1 and "APR-NOT-CERTIFIED" in out.stderr
     for stage in ROUND1:
         assert approve(folder, stage, "1").exit_code == 0
     for stage in FINAL[:5]:
         assert approve(folder, stage, "final").exit_code == 0
-    out = run(cli(), ["incentives", str(folder), "--json"])
+    out = run(cli(), ["incentives", "-m", str(folder), "--json"])
     assert out.exit_code == 0, out.output
     # a review decided after certification changes a final score: no longer the certified one
     from xlkpi.cycle.reviews import decide_review, new_review, save_review
 
     review = new_review(folder, "ddc", "5.1", "ปิดบัญชีแล้ว", requested_result=88, submitted_on="2553-03-20")
     save_review(decide_review(review, True, "2553-03-25", "เห็นชอบ"))
-    out = run(cli(), ["incentives", str(folder)])
+    out = run(cli(), ["incentives", "-m", str(folder)])
     assert out.exit_code == 1 and "APR-CHANGED" in out.stderr and "ddc" in out.stderr
 
 

@@ -31,7 +31,7 @@ def test_round1_notice_per_department(tmp_path):
     folder = ministry_folder(tmp_path)
     for n, stage in enumerate(("drafted", "vetted", "approved")):
         record_step(folder, "round1", stage, f"2552-12-0{n + 1}", f"ครั้งที่ {n + 1}/2552", {})
-    out = CliRunner().invoke(cli(), ["notice", str(folder)])
+    out = CliRunner().invoke(cli(), ["notice", "-m", str(folder)])
     assert out.exit_code == 0, out.output
     assert sorted(p.name for p in (folder / "reports").glob("round1-notice-*.xlsx")) == [
         "round1-notice-ddc.xlsx", "round1-notice-fda.xlsx"]

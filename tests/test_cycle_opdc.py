@@ -40,7 +40,7 @@ def test_opdc_results_are_recorded_and_taken_by_indicator_1(tmp_path):
     folder = ministry_folder(tmp_path / "m")
     source = tmp_path / "opdc.yaml"
     source.write_text(OPDC, encoding="utf-8")
-    out = run("opdc-results", folder, source)
+    out = run("opdc-results", source, "-m", folder)
     assert out.exit_code == 0, out.output
     assert (folder / "opdc" / "results.yaml").exists()
     results, _, findings = ministry_results(folder)
@@ -59,7 +59,7 @@ def test_opdc_results_are_recorded_and_taken_by_indicator_1(tmp_path):
     assert by_stem["fda"].final.total == by_stem["fda"].round1.total and by_stem["fda"].sources == {}
     # the Final Report shows where the score came from
     report = tmp_path / "final.xlsx"
-    assert run("report", "final", folder, "-o", report).exit_code == 0
+    assert run("report", "final", "-m", folder, "-o", report).exit_code == 0
     ws = load_workbook(report)["e-SAR"]
     notes = {(ws.cell(r, 1).value, ws.cell(r, 2).value): ws.cell(r, 9).value for r in range(5, ws.max_row + 1)}
     assert "สำนักงาน ก.พ.ร." in notes[("กรมควบคุมโรค", "1.1")] and "2553-02-20" in notes[("กรมควบคุมโรค", "1.1")]
@@ -69,7 +69,7 @@ def test_opdc_results_must_be_for_indicators_1_and_2_with_scores_and_a_date(tmp_
     folder = ministry_folder(tmp_path / "m")
     source = tmp_path / "opdc.yaml"
     source.write_text('ministry: {"3": 4, "1.1": 7}\nmission_groups: {ก: {"1.1": 3}}\n', encoding="utf-8")
-    out = run("opdc-results", folder, source)
+    out = run("opdc-results", source, "-m", folder)
     assert out.exit_code == 1
     for code, cell in (("OPDC-INDICATOR", "ministry.3"), ("OPDC-SCORE", "ministry.1.1"),
                        ("OPDC-INDICATOR", "mission_groups.ก.1.1"), ("OPDC-DATE", "received_on")):
@@ -77,10 +77,10 @@ def test_opdc_results_must_be_for_indicators_1_and_2_with_scores_and_a_date(tmp_
     assert not (folder / "opdc").exists()
     # the date can come from the command line; a group score for a group indicator is refused
     source.write_text('ministry: {"1": 4}\n', encoding="utf-8")
-    out = run("opdc-results", folder, source, "--received", "2553-02-20")
+    out = run("opdc-results", source, "-m", folder, "--received", "2553-02-20")
     assert out.exit_code == 1 and "OPDC-INDICATOR" in out.stderr and "sub-indicators" in out.stderr
     source.write_text('ministry: {"1.1": 4}\n', encoding="utf-8")
-    out = run("opdc-results", folder, source, "--received", "2553-02-20")
+    out = run("opdc-results", source, "-m", folder, "--received", "2553-02-20")
     assert out.exit_code == 0, out.output
     assert "2553-02-20" in (folder / "opdc" / "results.yaml").read_text(encoding="utf-8")
-    assert run("opdc-results", folder, tmp_path / "none.yaml").exit_code == 2
+    assert run("opdc-results", tmp_path / "none.yaml", "-m", folder).exit_code == 2

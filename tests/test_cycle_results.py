@@ -96,21 +96,21 @@ def test_review_progress_and_incentive_commands(tmp_path):
     folder = ministry_folder(tmp_path)
     (folder / "ministry.yaml").write_text("ministry: ก\nfiscal_year: 2552\nincentives: {pool: 999}\n", encoding="utf-8")
     run = CliRunner().invoke
-    out = run(cli(), ["review", "add", str(folder), "fda", "3", "--reason", "ขอทบทวน", "--result", "95"])
+    out = run(cli(), ["review", "add", "-m", str(folder), "fda", "3", "--reason", "ขอทบทวน", "--result", "95"])
     assert out.exit_code == 0, out.output
     out = run(cli(), ["review", "decide", str(folder / "reviews" / "fda-1.yaml"), "--rejected", "--date",
                       "2553-01-15"])
     assert out.exit_code == 0, out.output
-    out = run(cli(), ["progress", str(folder), "--json", "-o", str(tmp_path / "progress.xlsx")])
+    out = run(cli(), ["progress", "-m", str(folder), "--json", "-o", str(tmp_path / "progress.xlsx")])
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["กรมควบคุมโรค"]["9"]["missing"] == ["1.1 / ระยะเวลาเฉลี่ยในการสอบสวนโรค", "5.1"]
     assert (tmp_path / "progress.xlsx").exists()
     for round_, stages in (("1", ("drafted", "vetted", "approved", "sent")),
                            ("final", ("drafted", "vetted", "approved", "sent", "certified"))):
         for stage in stages:
-            out = run(cli(), ["approve", str(folder), stage, "--round", round_, "--date", "2553-03-01"])
+            out = run(cli(), ["approve", stage, "-m", str(folder), "--round", round_, "--date", "2553-03-01"])
             assert out.exit_code == 0, out.output
-    out = run(cli(), ["incentives", str(folder), "--json"])
+    out = run(cli(), ["incentives", "--ministry", str(folder), "--json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)["rows"]
     # equal weights 120 : 120 of 999 baht → 499.5 each → 500 to the first (order), 499 to the second
@@ -122,11 +122,10 @@ def test_review_progress_and_incentive_commands(tmp_path):
     (["fda", "9.9"], "REV-INDICATOR"),     # not in fda's agreement
     (["ddc", "1"], "REV-INDICATOR"),       # a group: its score comes from its children
     (["ddc", "1.2"], "REV-INDICATOR"),     # not applicable
-    (["fda", "3", "--round", "7"], "REV-ROUND"),
 ])
 def test_review_add_refuses_what_cannot_be_reviewed(tmp_path, args, code):
     folder = ministry_folder(tmp_path)
-    out = CliRunner().invoke(cli(), ["review", "add", str(folder), *args, "--reason", "ขอทบทวน"])
+    out = CliRunner().invoke(cli(), ["review", "add", "-m", str(folder), *args, "--reason", "ขอทบทวน"])
     assert out.exit_code == 1
     assert code in out.stderr
     assert not (folder / "reviews").exists() or not list((folder / "reviews").glob("*.yaml"))
@@ -138,9 +137,9 @@ def test_review_add_refuses_a_round_the_indicator_does_not_report_in(tmp_path):
     text = text.replace('thresholds: [1, 2, 3, 4, 5], result: {6: 2, 12: 4.5}}',
                         'thresholds: [1, 2, 3, 4, 5], report_rounds: [12], result: {12: 4.5}}')
     (folder / "agreements" / "fda.yaml").write_text(text, encoding="utf-8")
-    out = CliRunner().invoke(cli(), ["review", "add", str(folder), "fda", "6", "--round", "6", "--reason", "x"])
+    out = CliRunner().invoke(cli(), ["review", "add", "-m", str(folder), "fda", "6", "--round", "6", "--reason", "x"])
     assert out.exit_code == 1 and "REV-ROUND" in out.stderr and "6-month" in out.stderr
-    out = CliRunner().invoke(cli(), ["review", "add", str(folder), "fda", "6", "--round", "12", "--reason", "x"])
+    out = CliRunner().invoke(cli(), ["review", "add", "-m", str(folder), "fda", "6", "--round", "12", "--reason", "x"])
     assert out.exit_code == 0, out.output
 
 
@@ -151,7 +150,7 @@ def test_progress_counts_only_results_due_and_shows_scores_and_approvals(tmp_pat
     text = text.replace('thresholds: [1, 2, 3, 4, 5], result: {6: 2, 9: 3, 12: 4}}',
                         'thresholds: [1, 2, 3, 4, 5], report_rounds: [12], result: {12: 4}}')
     (folder / "agreements" / "ddc.yaml").write_text(text, encoding="utf-8")
-    out = CliRunner().invoke(cli(), ["progress", str(folder), "--json", "-o", str(tmp_path / "p.xlsx")])
+    out = CliRunner().invoke(cli(), ["progress", "-m", str(folder), "--json", "-o", str(tmp_path / "p.xlsx")])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     ddc6 = data["กรมควบคุมโรค"]["6"]
@@ -172,7 +171,7 @@ def test_review_add_writes_the_working_groups_analysis(tmp_path):
     from openpyxl import load_workbook
 
     folder = ministry_folder(tmp_path)
-    out = CliRunner().invoke(cli(), ["review", "add", str(folder), "ddc", "5.1", "--reason", "ปิดบัญชีแล้ว",
+    out = CliRunner().invoke(cli(), ["review", "add", "-m", str(folder), "ddc", "5.1", "--reason", "ปิดบัญชีแล้ว",
                                      "--result", "88", "--date", "2552-12-20"])
     assert out.exit_code == 0, out.output
     ws = load_workbook(folder / "reports" / "review-ddc-1.xlsx").active
@@ -188,7 +187,7 @@ def test_review_add_writes_the_working_groups_analysis(tmp_path):
 def test_a_review_that_changes_the_framework_waits_for_the_oversight_committee(tmp_path):
     folder = ministry_folder(tmp_path)
     run = CliRunner().invoke
-    out = run(cli(), ["review", "add", str(folder), "ddc", "5.1", "--reason", "ขอเปลี่ยนเกณฑ์ของกระทรวง",
+    out = run(cli(), ["review", "add", "-m", str(folder), "ddc", "5.1", "--reason", "ขอเปลี่ยนเกณฑ์ของกระทรวง",
                       "--result", "88", "--changes-framework"])
     assert out.exit_code == 0 and "oversight" in out.stdout
     request = folder / "reviews" / "ddc-1.yaml"
@@ -203,6 +202,12 @@ def test_a_review_that_changes_the_framework_waits_for_the_oversight_committee(t
     assert next(r for r in results if r.stem == "ddc").final.total == 3.9116
     assert "REV-OVERSIGHT-PENDING" not in [f.code for f in findings]
     # a request that does not change the framework is not the oversight committee's to decide
-    run(cli(), ["review", "add", str(folder), "fda", "3", "--reason", "x", "--result", "95"])
+    run(cli(), ["review", "add", "-m", str(folder), "fda", "3", "--reason", "x", "--result", "95"])
     out = run(cli(), ["review", "oversight", str(folder / "reviews" / "fda-1.yaml"), "--approved", "--date", "2553-01-25"])
     assert out.exit_code == 1 and "REV-NOT-FRAMEWORK" in out.stderr
+
+
+def test_review_add_with_a_round_that_is_not_6_9_or_12_is_a_bad_invocation(tmp_path):
+    folder = ministry_folder(tmp_path)
+    out = CliRunner().invoke(cli(), ["review", "add", "-m", str(folder), "fda", "3", "-r", "7", "--reason", "x"])
+    assert out.exit_code == 2

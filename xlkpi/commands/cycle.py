@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, print_findings, print_json
+from .common import EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, ministry_option, print_findings, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +39,7 @@ def _date_or_exit(text: str):
 def calendar(
     year: int = typer.Argument(..., help="ปีงบประมาณ พ.ศ. เช่น 2552 — fiscal year (B.E.)"),
     on: Optional[str] = typer.Option(None, "--on", help="วันที่ YYYY-MM-DD (ค.ศ. หรือ พ.ศ.) — show what is due on this date"),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="โฟลเดอร์กระทรวง — the ministry folder, to tell what is done"),
+    folder: Optional[Path] = ministry_option(needed=False),  # to tell what is done
     as_json: bool = typer.Option(False, "--json", help="พิมพ์ JSON — JSON on stdout"),
 ):
     """ปฏิทินการดำเนินงาน — the fiscal year's milestones (and their state on a date)."""
@@ -80,7 +80,7 @@ def _settings_or_exit(folder: Path, as_json: bool = False):
 
 
 def committees(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวงหรือ ministry.yaml — the ministry folder"),
+    folder: Path = ministry_option(),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """ตรวจองค์ประกอบคณะกรรมการ — check the committee roster against DOMAIN §1."""
@@ -101,7 +101,7 @@ def committees(
 def sign(
     agreement: Path = typer.Argument(..., help="ไฟล์คำรับรอง — the agreement file"),
     output: Path = typer.Option(..., "--output", "-o", help="สมุดงานที่จะเขียน — the .xlsx to write"),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="โฟลเดอร์กระทรวง (ชื่อผู้ลงนาม) — for signatories' names"),
+    folder: Optional[Path] = ministry_option(needed=False),  # for the signatories' names
     framework: Optional[str] = typer.Option(None, "--framework", help="กรอบการประเมิน — the framework (name or file)"),
     override_reason: str = typer.Option("", "--override-reason",
                                         help="ลงนามแม้ไม่ผ่านกรอบ ด้วยเหตุผลนี้ — sign despite the findings, for this reason"),
@@ -176,7 +176,7 @@ def _load_any_or_exit(path: Path, as_json: bool = False):
 
 
 def change_request(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     department: str = typer.Argument(..., help="รหัสส่วนราชการ (ชื่อไฟล์ใน agreements/) — the department's file stem"),
     proposed: Path = typer.Argument(..., help="คำรับรองฉบับที่ขอเปลี่ยน — the proposed version"),
     reason: str = typer.Option("", "--reason", help="เหตุผล — the department's reason"),
@@ -218,7 +218,7 @@ def change_decide(
 
 
 def change_baseline(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     department: str = typer.Argument(..., help="รหัสส่วนราชการ — the department's file stem"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="เขียนไฟล์ — write it (.yaml/.json)"),
 ):
@@ -238,7 +238,7 @@ def change_baseline(
 
 
 def progress(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="สมุดงาน — write the progress workbook"),
     as_json: bool = typer.Option(False, "--json"),
 ):

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_USAGE, print_findings, print_json
+from .common import (EXIT_FINDINGS, EXIT_USAGE, ministry_option, print_findings, print_json, round_option,
+                     round_or_exit)
 from .cycle import _date_or_exit
 
 
@@ -28,13 +29,13 @@ def register(app: typer.Typer) -> None:
 
 
 def review_add(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     department: str = typer.Argument(..., help="รหัสส่วนราชการ — the department's file stem"),
     indicator: str = typer.Argument(..., help="ตัวชี้วัด — indicator id"),
     reason: str = typer.Option(..., "--reason", help="เหตุผล — the reason"),
     result: Optional[float] = typer.Option(None, "--result", help="ผลที่ขอ — the result asked for"),
     score: Optional[float] = typer.Option(None, "--score", help="คะแนนที่ขอ — the score asked for"),
-    round_: int = typer.Option(12, "--round", help="รอบ — round"),
+    round_: int = round_option(12),
     date: str = typer.Option("", "--date", help="วันที่ยื่น — date submitted"),
     changes_framework: bool = typer.Option(False, "--changes-framework",
                                            help="คำขอนี้เปลี่ยนกรอบการประเมินผล — the request would change the framework"),
@@ -44,6 +45,7 @@ def review_add(
     from ..cycle.changes import baseline_for
     from ..cycle.reviews import check_new_review, new_review, write_review_analysis
 
+    round_or_exit(round_)
     if date:
         _date_or_exit(date)
     findings = check_new_review(folder, department, indicator, round_)
@@ -112,9 +114,9 @@ def review_oversight(
 
 
 def approve(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
     stage: str = typer.Argument(..., help="drafted | vetted | approved | sent | certified | announced"),
-    round_: str = typer.Option(..., "--round", help="1 (ผลรอบที่ 1 round 1) หรือ final (ผลรอบสุดท้าย)"),
+    round_: str = typer.Option(..., "--round", "-r", help="1 (ผลรอบที่ 1 round 1) หรือ final (ผลรอบสุดท้าย)"),
+    folder: Path = ministry_option(),
     date: str = typer.Option(..., "--date", help="วันที่ประชุม/หนังสือ — date of the meeting or letter"),
     ref: str = typer.Option("", "--ref", help="ครั้งที่ประชุม/เลขที่หนังสือ — meeting or letter reference"),
 ):
@@ -142,7 +144,7 @@ def approve(
 
 
 def notice(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
 ):
     """หนังสือแจ้งผลรอบที่ 1 — a printable round-1 notice per department (its scores, what it may
     contest, the deadline), in reports/round1-notice-<dept>.xlsx."""
@@ -157,8 +159,8 @@ def notice(
 
 
 def opdc_results(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
     file: Path = typer.Argument(..., help="ไฟล์ผลจาก ก.พ.ร. (YAML) — OPDC's results, typed in"),
+    folder: Path = ministry_option(),
     received: str = typer.Option("", "--received", help="วันที่ได้รับ — date received (else received_on in the file)"),
 ):
     """บันทึกผลระดับกระทรวงและกลุ่มภารกิจจาก ก.พ.ร. — record OPDC's ministry and mission-group results
@@ -178,7 +180,7 @@ def opdc_results(
 
 
 def report_final(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     output: Path = typer.Option(..., "--output", "-o", help="Final Report .xlsx"),
 ):
     """รายงานสรุปผลการประเมินประจำปี — write the Final Report workbook."""
@@ -194,7 +196,7 @@ def report_final(
 
 
 def incentives(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """จัดสรรสิ่งจูงใจ — allocate the reward pool by the tiers in ministry.yaml."""
