@@ -23,24 +23,19 @@ from pathlib import Path
 from typing import Optional
 
 from ..findings import Finding, error
+from ..glossary import ApprovalStage, ScoreRound
 
 APPROVALS_FILE = "approvals.yaml"
-ROUND1, FINAL = "round1", "final"
+ROUND1, FINAL = ScoreRound.ROUND1.value, ScoreRound.FINAL.value
+_S = ApprovalStage
 STAGES = {
-    ROUND1: ("drafted", "vetted", "approved", "sent"),
-    FINAL: ("drafted", "vetted", "approved", "sent", "certified", "announced"),
+    ROUND1: tuple(s.value for s in (_S.DRAFTED, _S.VETTED, _S.APPROVED, _S.SENT)),
+    FINAL: tuple(s.value for s in _S),
 }
-STAGE_TEXT = {
-    "drafted": ("คณะทำงานสรุปผล", "drafted by the working group"),
-    "vetted": ("คณะกรรมการเจรจาข้อตกลงและประเมินผลกลั่นกรอง", "vetted by the negotiation committee"),
-    "approved": ("คณะกรรมการกำกับฯ ให้ความเห็นชอบ", "approved by the oversight committee"),
-    "sent": ("ส่งผลแล้ว", "sent"),
-    "certified": ("สำนักงาน ก.พ.ร. รับรองผล", "certified by OPDC"),
-    "announced": ("กระทรวงประกาศผล", "announced by the ministry"),
-}
+#: Where "sent" goes depends on the scores: round 1 to the departments, final to OPDC.
 SENT_TEXT = {ROUND1: ("แจ้งส่วนราชการเพื่อยืนยันหรือโต้แย้ง", "sent to the departments to confirm or contest"),
              FINAL: ("ส่ง ก.พ.ร. เพื่อรับรอง", "sent to OPDC for certification")}
-ROUND_TEXT = {ROUND1: ("ผลรอบที่ 1", "round-1 scores"), FINAL: ("ผลรอบสุดท้าย", "final scores")}
+ROUND_TEXT = {r.value: (r.th, r.en) for r in ScoreRound}
 
 
 def round_key(value: str) -> Optional[str]:
@@ -61,9 +56,9 @@ class Step:
 
 
 def stage_text(round_: str, stage: str) -> tuple[str, str]:
-    if stage == "sent":
+    if stage == ApprovalStage.SENT:
         return SENT_TEXT[round_]
-    return STAGE_TEXT.get(stage, (stage, stage))
+    return ApprovalStage.th_en(stage)
 
 
 def state_text(approvals: dict, round_: str) -> tuple[str, str]:
