@@ -481,3 +481,155 @@ def test_verify_agrees_with_the_engine_and_finds_an_altered_formula(tmp_path):
     assert bad.exit_code == 1
     cells = {d["cell"] for d in json.loads(bad.stdout)["differences"]}
     assert f"{sheet}!{cell}" in cells
+
+
+# --- DOMAIN §6.5a: reporting schedules and missing results -----------------------------------
+# Separate generator (issue 13): the boundary agreements' indicators, with report_rounds on
+# indicators, parts and groups (children inheriting, sometimes overriding), and due results
+# removed, so the three must agree on not-due rows (left out of composites, groups and totals)
+# and on due-but-missing ones (the floor).
+
+SCHEDULES = ([12], [12], [6, 12], [9, 12], [6], [6, 9])
+
+
+def scheduled_agreement(seed: int, rows: int, below_level_1: int) -> Agreement:
+    """A boundary agreement of about `rows` rows where about a third of the indicators, parts
+    and groups report in fewer rounds than 6/9/12 and about a sixth of the due results are
+    missing (results for rounds not due are kept: the generator and engine must ignore them)."""
+    rng = random.Random(seed * 7 + 1)
+    agreement = boundary_agreement(seed, rows, below_level_1)
+    agreement.department = f"กรมรอบรายงาน {below_level_1}"
+
+    def schedule(indicator: Indicator) -> None:
+        if rng.random() < 0.3:
+            indicator.report_rounds = list(rng.choice(SCHEDULES))
+        for part in indicator.parts:
+            if rng.random() < 0.25:
+                part.report_rounds = list(rng.choice(SCHEDULES))
+            for round_ in list(part.result):
+                if rng.random() < 0.15:
+                    del part.result[round_]
+        for round_ in list(indicator.result):
+            if rng.random() < 0.15:
+                del indicator.result[round_]
+        for child in indicator.children:
+            schedule(child)
+
+    for indicator in agreement.indicators:
+        schedule(indicator)
+    return agreement
+
+
+def scheduled_engine_cells(agreement: Agreement) -> dict:
+    """`engine_cells`, but a not-due weighted indicator's K shows "not due" (text), not a composite."""
+    out = engine_cells(agreement)
+    for round_ in ROUNDS:
+        by_id = score_agreement(agreement, round_).by_id()
+        for ind in agreement.leaves():
+            if ind.kind == WEIGHTED and not by_id[ind.id].due:
+                out.pop(name_for(ind.id, round_, "result"), None)
+    return out
+
+
+def schedule_counts(agreement: Agreement) -> dict:
+    """How many not-due and due-but-missing indicator rounds an agreement holds."""
+    counts = {"not_due": 0, "missing": 0, "due_part_missing": 0, "part_not_due": 0}
+    for round_ in ROUNDS:
+        for s in score_agreement(agreement, round_).indicators:
+            if s.is_group or not s.applicable:
+                continue
+            counts["not_due"] += not s.due
+            counts["missing"] += s.missing
+            counts["part_not_due"] += s.due and None in s.part_scores
+            counts["due_part_missing"] += s.missing and bool(s.part_scores)
+    return counts
+
+
+SCHEDULE_ROWS = 500
+
+
+@pytest.fixture(scope="module")
+def scheduled_agreements() -> dict:
+    return {policy: scheduled_agreement(2600 + policy, SCHEDULE_ROWS, policy) for policy in (1, 0)}
+
+
+def test_schedule_cases_reach_not_due_and_missing_results(scheduled_agreements):
+    for agreement in scheduled_agreements.values():
+        counts = schedule_counts(agreement)
+        assert counts["not_due"] >= 100 and counts["missing"] >= 100, counts
+        assert counts["part_not_due"] >= 10 and counts["due_part_missing"] >= 10, counts
+        scores = [score_agreement(agreement, r) for r in ROUNDS]
+        assert any(s.is_partial for s in scores)
+        # groups whose own schedule their children inherit
+        assert any(i.is_group and i.report_rounds for i in agreement.walk())
+
+
+def _coverage_disagreements(agreement: Agreement, values: dict, who: str) -> list:
+    """The weight column of every total row states the weight due in the round (DOMAIN §6.5a)."""
+    from xlkpi.workbook.layout import Col, round_sheet
+
+    layout = sar_layout(agreement)
+    out = []
+    for round_ in ROUNDS:
+        result = score_agreement(agreement, round_)
+        got = as_number(values.get((round_sheet(round_), f"{Col.WEIGHT}{layout.total_row}")))
+        if got is None or abs(got - result.covered_weight) > 1e-9:
+            out.append((who, f"covered weight r{round_}", result.covered_weight, got))
+    return out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.xdist_group("libreoffice")
+def test_engine_and_libreoffice_agree_on_not_due_and_missing_results(scheduled_agreements, tmp_path):
+    from xlkpi.recalc import cached_values, libreoffice_recalc
+    from xlkpi.workbook.sar import write_sar
+
+    paths = {policy: write_sar(a, tmp_path / f"scheduled-below-{policy}.xlsx")
+             for policy, a in scheduled_agreements.items()}
+    recalculated = libreoffice_recalc(list(paths.values()), tmp_path / "lo")
+    assert set(recalculated) == set(paths.values())
+    found, cases = [], 0
+    for policy, agreement in scheduled_agreements.items():
+        values = cached_values(recalculated[paths[policy]])
+        found += disagreements(agreement, scheduled_engine_cells(agreement), values,
+                               f"libreoffice, below_level_1={policy}")
+        found += _coverage_disagreements(agreement, values, f"libreoffice, below_level_1={policy}")
+        cases += count_cases(agreement)
+    departures = [f for f in found if len(f) == 5 and libreoffice_snaps_to_half(scheduled_agreements, f)]
+    print(json.dumps({"schedule_cases": cases, "disagreements": len(found), "departures": departures}))
+    assert cases >= 3000
+    assert [f for f in found if f not in departures] == [], found[:20]
+    assert len(departures) <= 2
+
+
+@pytest.mark.xdist_group("formulas")
+def test_engine_and_formulas_agree_on_not_due_and_missing_results(scheduled_agreements, tmp_path):
+    from xlkpi.recalc import formulas_values
+    from xlkpi.workbook.sar import write_sar
+
+    found, cases, counts = [], 0, {"not_due": 0, "missing": 0}
+    for n, agreement in enumerate(formulas_subsets(scheduled_agreements)):
+        path = write_sar(agreement, tmp_path / f"scheduled{n}.xlsx")
+        found += disagreements(agreement, scheduled_engine_cells(agreement), formulas_values(path), "formulas")
+        cases += count_cases(agreement)
+        for key, value in schedule_counts(agreement).items():
+            if key in counts:
+                counts[key] += value
+    assert cases >= 600 and counts["not_due"] >= 20 and counts["missing"] >= 20, counts
+    assert found == [], found[:20]
+
+
+def test_verify_agrees_on_a_card_with_schedules_and_missing_results(tmp_path):
+    """`xlkpi verify` (the `formulas` package) on a SAR Card with not-due and missing results."""
+    from typer.testing import CliRunner
+
+    from xlkpi.cli import app
+    from xlkpi.workbook.sar import write_sar
+
+    agreement = formulas_subsets({1: scheduled_agreement(2700, 60, 1)})[0]
+    counts = schedule_counts(agreement)
+    assert counts["not_due"] and counts["missing"], counts
+    path = write_sar(agreement, tmp_path / "scheduled.xlsx")
+    run = CliRunner().invoke(app, ["verify", str(path), "--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)["differences"] == []

@@ -148,7 +148,7 @@ def _text_inputs(ctx: AuditContext):
             sheet = round_sheet(round_)
             for row in ctx.layout.rows:
                 for column in (Col.EXPLANATION, Col.EVIDENCE):
-                    if column in input_columns(row):
+                    if column in input_columns(row, round_):
                         yield sheet, row.cell(column), ctx.data.get(sheet, row.cell(column)), row.indicator.id
     else:
         for ind in ctx.generated.walk():
@@ -329,16 +329,16 @@ def find_tampered_formulas(ctx: AuditContext) -> list:
     if ctx.data.formulas is None:  # a live Excel book gives values only
         return []
     out = []
-    # The same formulas in every round's sheet: generated and normalised once.
-    expected = []
-    for row in ctx.layout.rows:
-        expected += [(f"{column}{row.row}", formula, row.label) for column, formula in row_formulas(row).items()]
-    for dimension, r in ctx.layout.dimension_rows.items():
-        expected.append((f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}"))
-    expected.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
-    expected = [(cell, normalise(formula), label) for cell, formula, label in expected]
+    totals = [(f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}")
+              for dimension, r in ctx.layout.dimension_rows.items()]
+    totals.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
     for round_, sheet in _round_sheets(ctx):
-        for cell, formula, label in expected:
+        # a row not due in a round has no formulas there (DOMAIN §6.5a)
+        expected = list(totals)
+        for row in ctx.layout.rows:
+            expected += [(f"{column}{row.row}", formula, row.label)
+                         for column, formula in row_formulas(row, round_).items()]
+        for cell, formula, label in ((c, normalise(f), lb) for c, f, lb in expected):
             actual = ctx.data.formula(sheet, cell)
             if actual is None:
                 out.append(error("SAR-FORMULA-REPLACED", f"สูตรในช่องนี้ ({label}) ถูกแทนด้วยค่าคงที่ {_fmt(ctx.data.get(sheet, cell))}",
@@ -357,7 +357,7 @@ def find_missing_results(ctx: AuditContext) -> list:
     if sheet not in ctx.data.sheetnames or sheet in ctx.broken_sheets:
         return out
     for row in ctx.layout.rows:
-        inputs = input_columns(row)
+        inputs = input_columns(row, ctx.round)  # none when not due in the round (DOMAIN §6.5a)
         if Col.RESULT in inputs or row.indicator.kind == MILESTONE and inputs:
             cells = [Col.RESULT] if Col.RESULT in inputs else list(Col.CRITERIA)
             if all(_is_blank(ctx.data.get(sheet, f"{c}{row.row}")) for c in cells):
@@ -374,7 +374,7 @@ def find_missing_evidence(ctx: AuditContext) -> list:
     if sheet not in ctx.data.sheetnames or sheet in ctx.broken_sheets:
         return out
     for row in ctx.layout.rows:
-        if row.is_part or Col.EVIDENCE not in input_columns(row):
+        if row.is_part or Col.EVIDENCE not in input_columns(row, ctx.round):
             continue
         ind = ctx.agreement.find(row.indicator.id)
         reported = ctx.round in ind.result or (ind.kind == WEIGHTED and any(ctx.round in p.result for p in ind.parts))

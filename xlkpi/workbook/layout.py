@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
+from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator, rounds_of
 
 COVER_SHEET = "ปก"
 META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
@@ -149,6 +149,11 @@ class Row:
     children_rows: list = field(default_factory=list)  # group: its children's rows
     part_rows: list = field(default_factory=list)  # weighted: its parts' rows
     within_applicable: bool = True  # False under a not-applicable group (DOMAIN §6.5)
+    rounds: tuple = ROUNDS  # the rounds this row is due in (DOMAIN §6.5a)
+
+    def due(self, round_: int) -> bool:
+        """Does this row report (and score) in the round?  Not-due rows are greyed, no input."""
+        return round_ in self.rounds
 
     @property
     def applicable(self) -> bool:
@@ -194,14 +199,24 @@ class SarLayout:
     def leaf_rows(self, dimension: Optional[int] = None) -> list:
         return [r for r in self.rows if r.scored_leaf and (dimension is None or r.indicator.dimension == dimension)]
 
+    def covered_weight(self, round_: int, dimension: Optional[int] = None) -> float:
+        """Σ weight of the applicable leaves due in a round (the interim total covers it)."""
+        return round(sum(r.indicator.weight for r in self.leaf_rows(dimension)
+                         if r.applicable and r.due(round_)), 4) + 0.0
+
+    def full_weight(self) -> float:
+        """Σ weight of the applicable leaves: what the 12-month total normally covers."""
+        return round(sum(r.indicator.weight for r in self.leaf_rows() if r.applicable), 4) + 0.0
+
     def input_cells(self, row: Row) -> list[str]:
         return input_columns(row)
 
 
-def input_columns(row: Row) -> list[str]:
-    """Columns of a row an officer types into (every other cell is locked)."""
+def input_columns(row: Row, round_: Optional[int] = None) -> list[str]:
+    """Columns of a row an officer types into (every other cell is locked); with a round,
+    none when the row is not due in it (DOMAIN §6.5a)."""
     indicator = row.indicator
-    if not row.applicable or indicator.granted:
+    if not row.applicable or indicator.granted or (round_ is not None and not row.due(round_)):
         return []
     if row.is_part:
         return [Col.RESULT]
@@ -219,21 +234,25 @@ def sar_layout(agreement: Agreement) -> SarLayout:
     rows: list[Row] = []
     next_row = FIRST_ROW
 
-    def place(indicator: Indicator, depth: int, within_applicable: bool = True) -> Row:
+    def place(indicator: Indicator, depth: int, within_applicable: bool = True,
+              inherited: tuple = ROUNDS) -> Row:
         nonlocal next_row
-        row = Row(next_row, indicator, depth, within_applicable=within_applicable)
+        row = Row(next_row, indicator, depth, within_applicable=within_applicable,
+                  rounds=indicator.due_rounds(inherited))
         rows.append(row)
         next_row += 1
+        own = indicator.own_rounds(inherited)
         if indicator.kind == WEIGHTED:
-            for index, _part in enumerate(indicator.parts):
+            for index, part in enumerate(indicator.parts):
                 part_row = Row(next_row, indicator, depth + 1, part=index,
-                               within_applicable=within_applicable)
+                               within_applicable=within_applicable,
+                               rounds=rounds_of(part.report_rounds, own))
                 rows.append(part_row)
                 row.part_rows.append(part_row.row)
                 next_row += 1
         elif indicator.kind == GROUP:
             for child in indicator.children:
-                row.children_rows.append(place(child, depth + 1, row.applicable).row)
+                row.children_rows.append(place(child, depth + 1, row.applicable, own).row)
         return row
 
     for top in agreement.indicators:

@@ -172,8 +172,8 @@ def overlay_sar(agreement: Agreement, wb, findings: list, source: str) -> None:
                 ind.composite_thresholds = thresholds
         for round_ in ROUNDS:
             sheet = round_sheet(round_)
-            if sheet not in cells.sheetnames:
-                continue
+            if sheet not in cells.sheetnames or not row.due(round_):
+                continue  # a row not due in a round has no inputs there (DOMAIN §6.5a)
             if row.is_part:
                 value = cells.get(sheet, f"{Col.RESULT}{r}")
                 number = _number(value)

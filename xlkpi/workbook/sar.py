@@ -42,6 +42,8 @@ WIDTHS = {"A": 10, "B": 27, "C": 7, "D": 7, "E": 7, "F": 6, "G": 6, "H": 6, "I":
 WRAPPED = (Col.NAME, Col.UNIT, Col.RESULT, Col.EXPLANATION, Col.EVIDENCE)
 BODY_SIZE = 16
 COVER_WIDTHS = {"A": 22, "B": 36}  # A4 portrait at 100 %
+NOT_DUE_TEXT = ("ไม่ต้องรายงาน", "not due")
+NOT_DUE_COLUMNS = (Col.RESULT, Col.SCORE, Col.WEIGHTED)  # greyed on a not-due row
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
 
 
@@ -166,6 +168,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     ws.add_data_validation(numbers)
     ws.add_data_validation(milestones)
     input_fill = style.fill(style.INPUT_FILL)
+    not_due_fill = style.fill(style.NOT_DUE_FILL)
     cell_styles: dict = {}  # (bold, wrapped, 4 decimals, input, quote prefix) -> StyleArray
 
     for row in layout.rows:
@@ -194,14 +197,17 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
             values[Col.RESULT] = "ไม่ประเมิน (n/a)"
             note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
             values[Col.EXPLANATION] = note
+        elif not row.due(round_):
+            values[Col.RESULT] = style.label(*NOT_DUE_TEXT, lang)
         elif ind.granted and not part:
             values[Col.RESULT] = "ได้โดยปริยาย (granted)"
             values[Col.EXPLANATION] = ind.granted_reason
-        # the officer's entries already in the agreement
-        if part is not None:
+        # the officer's entries already in the agreement (none in a round the row is not due in)
+        due = row.due(round_)
+        if part is not None and due:
             if round_ in part.result:
                 values[Col.RESULT] = _value(part.result[round_])
-        elif row.applicable and not ind.granted:
+        elif part is None and due and row.applicable and not ind.granted:
             if ind.kind == THRESHOLD and round_ in ind.result:
                 values[Col.RESULT] = _value(ind.result[round_])
             if ind.kind == MILESTONE and round_ in ind.result:
@@ -211,10 +217,11 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
                 values[Col.EXPLANATION] = ind.explanation[round_]
             if round_ in ind.evidence:
                 values[Col.EVIDENCE] = ind.evidence[round_]
-        formulas = row_formulas(row)
+        formulas = row_formulas(row, round_)
         values.update(formulas)
 
-        inputs = set(input_columns(row))
+        inputs = set(input_columns(row, round_))
+        not_due = row.applicable and not row.due(round_)
         bold = not part and ind.kind == GROUP
         for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
                        Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN):
@@ -230,7 +237,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
             # openpyxl hashes every style object it is given; build each combination once and
             # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
             key = (bold, column in WRAPPED, column in (Col.SCORE, Col.WEIGHTED),
-                   column in inputs, cell.quotePrefix)
+                   column in inputs, cell.quotePrefix, not_due and column in NOT_DUE_COLUMNS)
             if key in cell_styles:
                 cell._style = copy(cell_styles[key])
                 continue
@@ -242,8 +249,10 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
             if column in inputs:
                 cell.protection = unlocked
                 cell.fill = input_fill
+            elif not_due and column in NOT_DUE_COLUMNS:
+                cell.fill = not_due_fill
             cell_styles[key] = copy(cell._style)
-        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted:
+        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
                 milestones.add(f"{column}{r}")
@@ -253,14 +262,23 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
                 ws[f"{Col.RESULT}{r}"].number_format = "General"
 
     # totals: per dimension, then the department
+    # the weight column of a total is the weight due in this round (DOMAIN §6.5a: an interim
+    # total says what weight it covers, "3.21 on 64 of 100")
     for dimension, r in layout.dimension_rows.items():
         th, en = DIMENSION_LABELS[dimension]
         style.put_text(ws[f"{Col.NAME}{r}"], style.label(f"รวม{th}", en, lang))
-        ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows(dimension)))
+        ws[f"{Col.WEIGHT}{r}"] = _value(layout.covered_weight(round_, dimension))
         ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows(dimension)])
     r = layout.total_row
-    style.put_text(ws[f"{Col.NAME}{r}"], style.label("คะแนนรวมของส่วนราชการ (เต็ม 5)", "department total, out of 5", lang))
-    ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows()))
+    covered = layout.covered_weight(round_)
+    full = layout.full_weight()
+    if covered < full - 1e-9:
+        label = style.label(f"คะแนนรวม จากน้ำหนัก {_value(covered)} ของ {_value(full)}",
+                            f"total on {_value(covered)} of {_value(full)}", lang)
+    else:
+        label = style.label("คะแนนรวมของส่วนราชการ (เต็ม 5)", "department total, out of 5", lang)
+    style.put_text(ws[f"{Col.NAME}{r}"], label)
+    ws[f"{Col.WEIGHT}{r}"] = _value(covered)
     ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows()])
     for r in (*layout.dimension_rows.values(), layout.total_row):
         for column in (Col.NAME, Col.WEIGHT, Col.WEIGHTED):
@@ -311,7 +329,11 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang
     cover.cell(row=row, column=1, value=style.label("สรุปคะแนน", "summary", lang)).font = style.font(bold=True)
     for round_ in ROUNDS:
         row += 1
-        label = cover.cell(row=row, column=1, value=style.label(f"คะแนนรวม รอบ {round_} เดือน", f"total, {round_} months", lang))
+        covered, full = layout.covered_weight(round_), layout.full_weight()
+        on_th = f" จากน้ำหนัก {_value(covered)} ของ {_value(full)}" if covered < full - 1e-9 else ""
+        on_en = f" on {_value(covered)} of {_value(full)}" if covered < full - 1e-9 else ""
+        label = cover.cell(row=row, column=1, value=style.label(f"คะแนนรวม รอบ {round_} เดือน{on_th}",
+                                                                f"total, {round_} months{on_en}", lang))
         label.font = style.font()
         label.alignment = style.wrap()
         cell = cover.cell(row=row, column=2, value=f"={quoted(round_sheet(round_))}!{Col.WEIGHTED}{layout.total_row}")

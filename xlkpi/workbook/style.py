@@ -16,6 +16,7 @@ THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มี�
 INPUT_FILL = "FFF2CC"  # pale yellow: cells an officer types into
 HEADER_FILL = "D9E1F2"  # pale blue: column headings
 TOTAL_FILL = "E2EFDA"  # pale green: totals
+NOT_DUE_FILL = "D9D9D9"  # grey: an indicator that does not report in this round (DOMAIN §6.5a)
 PROBLEM_FILL = "F8CBAD"  # salmon: cells an audit marks
 DEFAULT_PASSWORD = "xlkpi"  # documented default; a ministry sets its own (--password)
 
