@@ -1,0 +1,539 @@
+"""The `formulas` package, fast: each formula shape compiled once, cells in dependency order.
+
+`formulas.ExcelModel` parses and compiles every formula cell on its own (a few milliseconds
+each) and computes through one schedula dispatcher over the whole workbook. A SAR Card has
+a few thousand formula cells but only a few dozen *shapes* — the same formula, row by row,
+in R1C1 form — so here:
+
+1. every formula is tokenised and written in R1C1 form (its shape);
+2. each shape is parsed and compiled by `formulas` once (`Parser().ast(...)[1].compile()`)
+   and kept for later cells and later workbooks; its steps — `formulas`' own functions and
+   operators, with `install_excel_semantics`' corrections — are taken out of the compiled
+   dispatcher into a flat list;
+3. the cells are sorted topologically and each shape's steps are run on the cell's inputs,
+   fed as `formulas` itself feeds them (a `Ranges` per reference, blanks as EMPTY).
+
+A step's result depends only on its function and its arguments, so a step already run on the
+same arguments (same types, same values) is not run again. Whatever this module does not
+handle — array formulas, error literals in cells, names that are not plain references,
+position-dependent functions (ROW, OFFSET, INDIRECT, …), a circular reference, a result
+that is not one cell — raises `Unsupported`, and `xlkpi.recalc.formulas_values` computes the
+workbook with the plain `ExcelModel` instead. tests/test_fastcalc.py proves that both give
+the same value in every cell.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from pathlib import Path
+
+# Functions whose value depends only on their arguments' values (not on where the formula
+# is, nor on a reference's geometry, nor on the clock): a shape using only these is compiled
+# once and reused at every place.
+PURE_FUNCTIONS = frozenset("""
+ABS AND AVERAGE CHOOSE COUNT COUNTA IF IFERROR INT ISBLANK ISERROR ISLOGICAL ISNUMBER
+ISTEXT MAX MIN MOD NOT OR POWER ROUND ROUNDDOWN ROUNDUP SQRT SUM TRUNC
+""".split())
+
+_TOKENS = re.compile(r"""
+  (?P<string>"(?:[^"]|"")*")
+| (?P<error>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
+| (?P<ref>(?:(?P<sheet>'(?:[^']|'')+'|[^\s'!"(),:;=<>+\-*/^&%{}\[\]#$]+)!)?
+    (?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?[0-9]+)
+    (?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?[0-9]+))?)(?![\w.(!])
+| (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+| (?P<name>[^\W\d][\w.]*)(?P<call>\s*\()?
+| (?P<space>\s+)
+| (?P<other>.)
+""", re.X | re.S)
+
+_MAX_COL, _MAX_ROW = 16384, 1048576
+_MAX_RANGE_CELLS = 100_000
+
+
+class Unsupported(Exception):
+    """The workbook needs something the fast path does not do; use the plain `ExcelModel`."""
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _unquote(sheet: str) -> str:
+    return sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+
+
+class _Ref:
+    """One reference of a shape: its sheet (None = the formula's own) and R1C1 corners."""
+
+    __slots__ = ("sheet", "corners")
+
+    def __init__(self, sheet, corners):
+        self.sheet = sheet  # upper-cased sheet name, or None
+        self.corners = corners  # ((row, row_abs, col, col_abs), ...) one or two corners
+
+    def at(self, row: int, col: int) -> tuple:
+        """(sheet, r1, c1, r2, c2) of this reference in the cell at (row, col)."""
+        cells = []
+        for r, r_abs, c, c_abs in self.corners:
+            cells.append((r if r_abs else row + r, c if c_abs else col + c))
+        (r1, c1), (r2, c2) = cells[0], cells[-1]
+        r1, r2 = sorted((r1, r2))
+        c1, c2 = sorted((c1, c2))
+        return self.sheet, r1, c1, r2, c2
+
+
+def _corner(col: str, row: str, at_row: int, at_col: int) -> tuple:
+    col_abs, row_abs = col.startswith("$"), row.startswith("$")
+    c, r = _col_number(col.lstrip("$")), int(row.lstrip("$"))
+    if not (1 <= c <= _MAX_COL and 1 <= r <= _MAX_ROW):
+        raise Unsupported(f"reference out of the sheet: {col}{row}")
+    return (r if row_abs else r - at_row, row_abs, c if col_abs else c - at_col, col_abs)
+
+
+def shape_of(formula: str, row: int, col: int, names: dict) -> tuple[tuple, list, str, bool]:
+    """(shape key, references, formula text to compile, whether the shape can be shared).
+
+    The key is the formula with every reference in R1C1 form relative to (row, col), so two
+    cells share it exactly when one's formula is the other's copied down or across. Defined
+    names (`names`: upper-case name → reference text) are replaced by what they refer to.
+    """
+    key, refs, text, shared = [], [], [], True
+    for m in _TOKENS.finditer(formula):
+        kind = m.lastgroup if m.lastgroup not in ("sheet", "c1", "r1", "c2", "r2", "call") else None
+        if m["ref"] is not None:
+            kind = "ref"
+        elif m["name"] is not None:
+            kind = "name"
+        token = m.group(0)
+        if kind == "name":
+            word = m["name"].upper()
+            if m["call"] is not None:
+                if word.startswith("_XLFN."):
+                    word = word[6:]
+                shared &= word in PURE_FUNCTIONS
+                key.append(word + "(")
+                text.append(token)
+                continue
+            if word in ("TRUE", "FALSE"):
+                key.append(word)
+                text.append(token)
+                continue
+            if word not in names:
+                raise Unsupported(f"name {m['name']} is not a defined name")
+            target = _TOKENS.fullmatch(names[word])
+            if target is None or target["ref"] is None or target["sheet"] is None:
+                raise Unsupported(f"defined name {m['name']} is not a plain reference")
+            m, token = target, names[word]
+            kind = "ref"
+        if kind == "ref":
+            sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
+            corners = [_corner(m["c1"], m["r1"], row, col)]
+            if m["c2"] is not None:
+                corners.append(_corner(m["c2"], m["r2"], row, col))
+            ref = _Ref(sheet, tuple(corners))
+            refs.append((ref, token))
+            key.append((sheet, ref.corners))
+            text.append(token)
+        elif kind == "space":
+            text.append(token)  # kept for the parser (intersection), not in the key
+            key.append(" ")
+        else:
+            key.append(token)
+            text.append(token)
+    return tuple(key), refs, "".join(text), shared
+
+
+# --- compiled shapes -----------------------------------------------------------------------
+
+class _Program:
+    """A compiled formula as a flat list of `formulas` steps over its inputs."""
+
+    __slots__ = ("inputs", "templates", "spec", "steps", "n_slots", "out", "pipe", "pure")
+
+    def run(self, args: list):
+        """The formula's value from its inputs' `Ranges`, as `formulas`' Cell computes it."""
+        import schedula as sh
+
+        if self.pipe is not None:
+            return self.pipe(*args)
+        slots = list(self.spec)
+        for i, value in zip(self.inputs, args):
+            slots[i] = value
+        memo = _MEMO if self.pure else None
+        for fn, ins, out, filters in self.steps:
+            values = [slots[i] for i in ins]
+            if memo is not None:
+                key = _memo_key(fn, values)
+                if key is not None:
+                    hit = memo.get(key, _MISSING)
+                    if hit is _MISSING:
+                        hit = memo[key] = fn(*values)
+                    result = hit
+                else:
+                    result = fn(*values)
+            else:
+                result = fn(*values)
+            if result is sh.NONE:
+                raise _CellFailed
+            for f in filters:
+                result = f(result)
+            slots[out] = result
+        return slots[self.out]
+
+
+class _CellFailed(Exception):
+    """A step gave no value: `formulas` leaves the cell (and what depends on it) out."""
+
+
+_MISSING = object()
+_MEMO: dict = {}
+_MEMO_LIMIT = 200_000
+_SHAPES: dict = {}
+_SHAPES_LIMIT = 5_000
+
+
+def _scalar_key(value):
+    """A hashable stand-in for a step argument, exact in type and value, or None."""
+    import numpy as np
+
+    from formulas.ranges import Ranges
+
+    if isinstance(value, Ranges):
+        value = value.value
+    if isinstance(value, np.ndarray):
+        if value.shape != (1, 1):
+            return None
+        kind = type(value)
+        value = value[0, 0]
+    else:
+        kind = None
+    t = type(value)
+    if t is float:
+        if value == 0:
+            return kind, t, str(value)  # 0.0 and -0.0 differ after a division
+        if value != value:
+            return None
+    elif t not in (int, str, bool) and not isinstance(value, (np.generic,)) and \
+            type(value).__name__ not in ("XlError", "Token"):
+        return None
+    return kind, t, value
+
+
+def _memo_key(fn, values):
+    keys = [id(fn)]
+    for v in values:
+        k = _scalar_key(v)
+        if k is None:
+            return None
+        keys.append(k)
+    return tuple(keys)
+
+
+def _compile(text: str, pure: bool) -> tuple[_Program, list]:
+    """Parse and compile `text` with `formulas`; returns the program and its input names."""
+    import schedula as sh
+    from formulas import Parser
+
+    from formulas.errors import FormulaError
+
+    try:
+        func = Parser().ast(text)[1].compile()
+    except FormulaError as ex:
+        raise Unsupported(f"formulas cannot parse {text}") from ex
+    program = _Program()
+    program.pure = pure
+    program.pipe = None
+    names = list(func.inputs)
+    dsp = func.dsp
+    nodes = dsp.nodes
+    slot = {}
+
+    def slot_of(node):
+        if node not in slot:
+            slot[node] = len(slot)
+        return slot[node]
+
+    program.inputs = [slot_of(n) for n in names]
+    program.templates = [func.inputs[n] for n in names]
+    if not all(hasattr(t, "ranges") and t.ranges for t in program.templates):
+        raise Unsupported(f"an input of {text} is not a reference")
+    steps, spec_values = [], {}
+    functions = {k: v for k, v in nodes.items() if v["type"] == "function"}
+    allowed = {"type", "inputs", "outputs", "function", "index", "solve_cycle", "wait_inputs"}
+    simple = all(set(v) <= allowed and len(v["outputs"]) == 1 and v.get("wait_inputs", True)
+                 for v in functions.values())
+    [output] = func.outputs
+    for k, v in nodes.items():
+        if v["type"] == "data" and (set(v) - {"type", "index", "filters", "wait_inputs"} or v.get("wait_inputs")
+                                    or (v.get("filters") and k != output)):
+            simple = False
+    if not simple:
+        program.pipe = func
+        return program, names
+    for k, d in dsp.default_values.items():
+        spec_values[slot_of(k)] = d["value"]
+    # Kahn's order over the function nodes
+    produced = {v["outputs"][0]: k for k, v in functions.items()}
+    pending = {k: sum(1 for i in v["inputs"] if i in produced) for k, v in functions.items()}
+    users: dict = {}
+    for k, v in functions.items():
+        for i in v["inputs"]:
+            if i in produced:
+                users.setdefault(produced[i], []).append(k)
+    ready = deque(sorted((k for k, n in pending.items() if n == 0), key=lambda k: functions[k]["index"]))
+    while ready:
+        k = ready.popleft()
+        v = functions[k]
+        out = v["outputs"][0]
+        filters = tuple(nodes[out].get("filters", ()))
+        steps.append((v["function"], tuple(slot_of(i) for i in v["inputs"]), slot_of(out), filters))
+        for u in users.get(k, ()):
+            pending[u] -= 1
+            if pending[u] == 0:
+                ready.append(u)
+    if len(steps) != len(functions):
+        program.pipe = func
+        return program, names
+    program.out = slot_of(output)
+    if output not in produced:  # a formula that is one reference or one constant: =A1, =5
+        steps.append((_output_filter(), (slot_of(output),), program.out, ()))
+    program.steps = steps
+    spec = [None] * len(slot)
+    for i, value in spec_values.items():
+        spec[i] = value
+    program.spec = spec
+    program.n_slots = len(slot)
+    return program, names
+
+
+def _output_filter():
+    from formulas.builder import _default_filter
+
+    return _default_filter()[0]
+
+
+def _program_for(key: tuple, text: str, pure: bool, refs: list) -> tuple[_Program, list]:
+    """The compiled shape and, per input, which of the formula's references feeds it."""
+    cached = _SHAPES.get(key) if pure else None
+    if cached is not None:
+        return cached
+    from formulas.errors import FormulaError
+    from formulas.ranges import Ranges
+
+    program, names = _compile(text, pure)
+    by_name = {}
+    for n, (ref, token) in enumerate(refs):
+        try:
+            by_name.setdefault(Ranges.get_range(token)["name"].upper(), n)
+        except (FormulaError, ValueError) as ex:
+            raise Unsupported(f"formulas reads no reference in {token}") from ex
+    feeds = []
+    for name in names:
+        if name.upper() not in by_name:
+            raise Unsupported(f"input {name} of {text} is not one of its references")
+        feeds.append(by_name[name.upper()])
+    cached = program, feeds
+    if pure:
+        if len(_SHAPES) >= _SHAPES_LIMIT:
+            _SHAPES.clear()
+        _SHAPES[key] = cached
+    return cached
+
+
+# --- a workbook ------------------------------------------------------------------------------
+
+class _Cell:
+    __slots__ = ("sheet", "row", "col", "program", "inputs", "feeds", "template", "value")
+
+
+def _read(path: Path):
+    """Constants and formulas of every sheet, read as `formulas`' ExcelModel reads them."""
+    from formulas.excel.xlreader import load_workbook
+
+    try:
+        book = load_workbook(str(path), data_only=False)
+    except Exception as ex:  # the plain path reports it in its own way
+        raise Unsupported(f"cannot read {path}: {ex}") from ex
+    return book
+
+
+def _defined_names(book) -> dict:
+    names = {}
+    items = book.defined_names
+    items = items.values() if isinstance(items, dict) else items.definedName
+    for n in items:
+        if n.hidden or n.localSheetId is not None:
+            continue
+        names[n.name.upper()] = n.value
+    return names
+
+
+def formulas_values(path: Path, timings: dict | None = None) -> dict[tuple[str, str], object]:
+    """(sheet, cell) → value of every formula cell, as `xlkpi.recalc.formulas_values` gives it.
+
+    Raises `Unsupported` for a workbook this fast path does not handle.
+    """
+    import time
+
+    import numpy as np
+    import schedula as sh
+    from formulas.cell import format_output
+    from formulas.functions import replace_empty
+    from formulas.ranges import Ranges
+
+    from .recalc import _plain, install_excel_semantics
+
+    install_excel_semantics()
+    t0 = time.perf_counter()
+    book = _read(path)
+    names = _defined_names(book)
+    titles = {ws.title.upper(): ws.title for ws in book.worksheets}
+    constants: dict = {}  # (SHEET, row, col) → value
+    formulas_: list = []
+    for ws in book.worksheets:
+        sheet = ws.title.upper()
+        if getattr(ws, "array_formulae", None):
+            raise Unsupported("array formulas")
+        for row in ws.iter_rows():
+            for c in row:
+                if not hasattr(c, "value") or c.value is None:
+                    continue
+                value, kind = c.value, c.data_type
+                if kind == "f":
+                    if not isinstance(value, str):
+                        raise Unsupported(f"{ws.title}!{c.coordinate}: array or table formula")
+                    if value[:2] == "==":
+                        value = value[1:]
+                    formulas_.append((sheet, c.row, c.column, value.replace("\n", "")))
+                elif kind == "e" or (kind != "s" and isinstance(value, str)):
+                    raise Unsupported(f"{ws.title}!{c.coordinate}: an error or formula-like value")
+                else:
+                    if kind == "n" and isinstance(value, float):
+                        value = float("%.15g" % value)
+                    constants[sheet, c.row, c.column] = value
+    t1 = time.perf_counter()
+
+    cells: dict = {}
+    for sheet, row, col, text in formulas_:
+        key, refs, source, pure = shape_of(text, row, col, names)
+        program, feeds = _program_for(key, source, pure, refs)
+        cell = _Cell()
+        cell.sheet, cell.row, cell.col = sheet, row, col
+        cell.program = program
+        cell.inputs = []
+        for n in feeds:
+            ref_sheet, r1, c1, r2, c2 = refs[n][0].at(row, col)
+            ref_sheet = ref_sheet or sheet
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > _MAX_RANGE_CELLS:
+                raise Unsupported("a range too large")
+            cell.inputs.append((ref_sheet, r1, c1, r2, c2))
+        cell.value = None
+        cells[sheet, row, col] = cell
+    t2 = time.perf_counter()
+
+    # dependency order (Kahn); a cycle is left to the plain path
+    users: dict = {}
+    pending = {}
+    for at, cell in cells.items():
+        deps = set()
+        for ref_sheet, r1, c1, r2, c2 in cell.inputs:
+            if r1 == r2 and c1 == c2:
+                if (ref_sheet, r1, c1) in cells:
+                    deps.add((ref_sheet, r1, c1))
+            else:
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        if (ref_sheet, r, c) in cells:
+                            deps.add((ref_sheet, r, c))
+        pending[at] = len(deps)
+        for d in deps:
+            users.setdefault(d, []).append(at)
+    order = [at for at, n in pending.items() if n == 0]
+    for at in order:  # grows while it is walked
+        for u in users.get(at, ()):
+            pending[u] -= 1
+            if pending[u] == 0:
+                order.append(u)
+    if len(order) != len(cells):
+        raise Unsupported("a circular reference")
+
+    empty = np.asarray([[sh.EMPTY]], object)
+    values: dict = {}  # (SHEET, row, col) → 1×1 array, as the cell's Ranges holds it
+    failed = set()
+
+    def value_at(at):
+        v = values.get(at)
+        if v is None:
+            if at in failed:
+                raise _CellFailed
+            if at in constants:
+                v = values[at] = np.asarray([[constants[at]]], object)
+            else:
+                v = empty
+        return v
+
+    out = {}
+    for at in order:
+        cell = cells[at]
+        program = cell.program
+        args = []
+        try:
+            for (ref_sheet, r1, c1, r2, c2), tmpl in zip(cell.inputs, program.templates):
+                if r1 == r2 and c1 == c2:
+                    array = value_at((ref_sheet, r1, c1))
+                else:
+                    array = np.empty((r2 - r1 + 1, c2 - c1 + 1), object)
+                    for r in range(r1, r2 + 1):
+                        for c in range(c1, c2 + 1):
+                            array[r - r1, c - c1] = value_at((ref_sheet, r, c))[0, 0]
+                rng = tmpl.ranges[0]
+                arg = Ranges(tmpl.ranges, {rng["name"]: (rng, array)})
+                arg._value = array
+                args.append(arg)
+            result = program.run(args)
+        except _CellFailed:
+            failed.add(at)
+            continue
+        except sh.DispatcherError as ex:
+            if isinstance(getattr(ex, "ex", None), NotImplementedError):
+                result = np.asarray([[_error("#NAME?")]], object)
+            else:
+                failed.add(at)
+                continue
+        except NotImplementedError:
+            result = np.asarray([[_error("#NAME?")]], object)
+        except Exception:
+            failed.add(at)
+            continue
+        stored = format_output(_cell_range(at), replace_empty(result))
+        array = stored.value
+        values[at] = array
+        out[titles[at[0]], f"{_col_letters(at[2])}{at[1]}"] = _plain(array)
+    t3 = time.perf_counter()
+    if timings is not None:
+        timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, shapes_cached=len(_SHAPES))
+    return out
+
+
+def _cell_range(at) -> dict:
+    col = _col_letters(at[2])
+    return {"r1": str(at[1]), "r2": str(at[1]), "c1": col, "c2": col, "n1": at[2], "n2": at[2],
+            "ref": f"{col}{at[1]}", "name": f"{col}{at[1]}", "sheet_id": ""}
+
+
+def _error(code: str):
+    from formulas.tokens.operand import Error
+
+    return Error.errors[code]
