@@ -38,14 +38,18 @@ ISTEXT MAX MIN MOD NOT OR POWER ROUND ROUNDDOWN ROUNDUP SQRT SUM TRUNC
 _TOKENS = re.compile(r"""
   (?P<string>"(?:[^"]|"")*")
 | (?P<error>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
-| (?P<ref>(?:(?P<sheet>'(?:[^']|'')+'|[^\s'!"(),:;=<>+\-*/^&%{}\[\]#$]+)!)?
+| (?P<ref>(?:(?P<sheet>'(?:[^']|'')+'|[^\s'!"(),:;=<>+\-*/^&%{}\[\]#$@]+)!)?
     (?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?[0-9]+)
     (?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?[0-9]+))?)(?![\w.(!])
 | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
 | (?P<name>[^\W\d][\w.]*)(?P<call>\s*\()?
 | (?P<space>\s+)
-| (?P<other>.)
 """, re.X | re.S)
+# What may stand between tokens in a shape shared across cells: arithmetic, comparison,
+# concatenation, parentheses and argument separators. Spaces (intersection), ':' between
+# expressions and '@' depend on a reference's geometry, so their shapes are not shared.
+_SHAREABLE_REST = re.compile(r"[-+*/^&=<>(),%]*")
+_MARKED = re.compile("\x00[^\x00]*\x00")
 
 _MAX_COL, _MAX_ROW = 16384, 1048576
 _MAX_RANGE_CELLS = 100_000
@@ -102,57 +106,84 @@ def _corner(col: str, row: str, at_row: int, at_col: int) -> tuple:
     return (r if row_abs else r - at_row, row_abs, c if col_abs else c - at_col, col_abs)
 
 
-def shape_of(formula: str, row: int, col: int, names: dict) -> tuple[tuple, list, str, bool]:
-    """(shape key, references, formula text to compile, whether the shape can be shared).
+class _Shape:
+    """A formula read at one cell: its R1C1 key and its references in order."""
 
-    The key is the formula with every reference in R1C1 form relative to (row, col), so two
-    cells share it exactly when one's formula is the other's copied down or across. Defined
-    names (`names`: upper-case name → reference text) are replaced by what they refer to.
-    """
-    key, refs, text, shared = [], [], [], True
-    for m in _TOKENS.finditer(formula):
-        kind = m.lastgroup if m.lastgroup not in ("sheet", "c1", "r1", "c2", "r2", "call") else None
+    __slots__ = ("key", "refs", "calls", "names", "odd")
+
+    def __init__(self, formula: str, row: int, col: int, names: dict):
+        self.refs: list = []  # (_Ref, text as written)
+        self.calls: set = set()  # function names called
+        self.names = False  # a defined name was replaced by its reference
+        self.odd = False  # a space between operands: not shared
+        self.key = _TOKENS.sub(lambda m: self._token(m, row, col, names), formula)
+
+    def _token(self, m, row, col, names) -> str:
         if m["ref"] is not None:
-            kind = "ref"
-        elif m["name"] is not None:
-            kind = "name"
-        token = m.group(0)
-        if kind == "name":
+            return self._ref(m, m["ref"], row, col)
+        if m["name"] is not None:
             word = m["name"].upper()
             if m["call"] is not None:
-                if word.startswith("_XLFN."):
-                    word = word[6:]
-                shared &= word in PURE_FUNCTIONS
-                key.append(word + "(")
-                text.append(token)
-                continue
+                self.calls.add(word[6:] if word.startswith("_XLFN.") else word)
+                return m.group(0)
             if word in ("TRUE", "FALSE"):
-                key.append(word)
-                text.append(token)
-                continue
+                return word
             if word not in names:
                 raise Unsupported(f"name {m['name']} is not a defined name")
             target = _TOKENS.fullmatch(names[word])
             if target is None or target["ref"] is None or target["sheet"] is None:
                 raise Unsupported(f"defined name {m['name']} is not a plain reference")
-            m, token = target, names[word]
-            kind = "ref"
-        if kind == "ref":
-            sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
-            corners = [_corner(m["c1"], m["r1"], row, col)]
-            if m["c2"] is not None:
-                corners.append(_corner(m["c2"], m["r2"], row, col))
-            ref = _Ref(sheet, tuple(corners))
-            refs.append((ref, token))
-            key.append((sheet, ref.corners))
-            text.append(token)
-        elif kind == "space":
-            text.append(token)  # kept for the parser (intersection), not in the key
-            key.append(" ")
-        else:
-            key.append(token)
-            text.append(token)
-    return tuple(key), refs, "".join(text), shared
+            self.names = True
+            return self._ref(target, names[word], row, col)
+        if m["space"] is not None:
+            self.odd = True
+        return m.group(0)
+
+    def _ref(self, m, text: str, row: int, col: int) -> str:
+        sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
+        corners = (_corner(m["c1"], m["r1"], row, col),)
+        if m["c2"] is not None:
+            corners += (_corner(m["c2"], m["r2"], row, col),)
+        self.refs.append((_Ref(sheet, corners), text))
+        spelled = ":".join(f"R{'' if ra else '~'}{r}C{'' if ca else '~'}{c}" for r, ra, c, ca in corners)
+        return f"\x00{sheet}!{spelled}\x00"
+
+    def shareable(self) -> bool:
+        """Can this shape's compiled form serve every cell with the same key?"""
+        if self.odd or not self.calls <= PURE_FUNCTIONS:
+            return False
+        plain = _MARKED.sub("A1", self.key)
+        rest = _TOKENS.sub("", plain)  # what is left between tokens
+        if not _SHAREABLE_REST.fullmatch(rest):
+            return False
+        return not _has_union(plain)
+
+    def source(self, formula: str, names: dict) -> str:
+        """The formula to compile: as written, defined names replaced by their references."""
+        if not self.names:
+            return formula
+
+        def swap(m):
+            if m["name"] is not None and m["call"] is None and m["name"].upper() in names:
+                return names[m["name"].upper()]
+            return m.group(0)
+
+        return _TOKENS.sub(swap, formula)
+
+
+def _has_union(key: str) -> bool:
+    """A comma inside parentheses that are not a function call: a union of references."""
+    stack = []
+    text = re.sub(r'"(?:[^"]|"")*"', '""', key)
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_."))
+        elif ch == ")":
+            if stack:
+                stack.pop()
+        elif ch == "," and stack and not stack[-1]:
+            return True
+    return False
 
 
 # --- compiled shapes -----------------------------------------------------------------------
@@ -201,6 +232,7 @@ _MISSING = object()
 _MEMO: dict = {}
 _MEMO_LIMIT = 200_000
 _SHAPES: dict = {}
+_COMPILED = [0]  # formulas compiled by `formulas` in this process
 _SHAPES_LIMIT = 5_000
 
 
@@ -241,17 +273,23 @@ def _memo_key(fn, values):
     return tuple(keys)
 
 
-def _compile(text: str, pure: bool) -> tuple[_Program, list]:
-    """Parse and compile `text` with `formulas`; returns the program and its input names."""
-    import schedula as sh
-    from formulas import Parser
+def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
+    """Parse and compile `text` with `formulas`; returns the program and its input names.
 
+    A shape that is not shared is compiled as `formulas`' Cell compiles it, knowing its
+    place `at` (for ROW(), COLUMN(), …).
+    """
+    from formulas import Parser
+    from formulas.cell import Cell
     from formulas.errors import FormulaError
 
     try:
-        func = Parser().ast(text)[1].compile()
-    except FormulaError as ex:
-        raise Unsupported(f"formulas cannot parse {text}") from ex
+        if pure:
+            func = Parser().ast(text)[1].compile()
+        else:
+            func = Cell(at, text).compile().func.func
+    except (FormulaError, ValueError, AttributeError) as ex:
+        raise Unsupported(f"formulas cannot compile {text}") from ex
     program = _Program()
     program.pure = pure
     program.pipe = None
@@ -324,23 +362,26 @@ def _output_filter():
     return _default_filter()[0]
 
 
-def _program_for(key: tuple, text: str, pure: bool, refs: list) -> tuple[_Program, list]:
+def _program_for(shape: _Shape, formula: str, names: dict, at: str) -> tuple[_Program, list]:
     """The compiled shape and, per input, which of the formula's references feeds it."""
-    cached = _SHAPES.get(key) if pure else None
+    cached = _SHAPES.get(shape.key)
     if cached is not None:
         return cached
     from formulas.errors import FormulaError
     from formulas.ranges import Ranges
 
-    program, names = _compile(text, pure)
+    pure = shape.shareable()
+    text = shape.source(formula, names)
+    program, inputs = _compile(text, pure, at)
+    _COMPILED[0] += 1
     by_name = {}
-    for n, (ref, token) in enumerate(refs):
+    for n, (ref, token) in enumerate(shape.refs):
         try:
             by_name.setdefault(Ranges.get_range(token)["name"].upper(), n)
         except (FormulaError, ValueError) as ex:
             raise Unsupported(f"formulas reads no reference in {token}") from ex
     feeds = []
-    for name in names:
+    for name in inputs:
         if name.upper() not in by_name:
             raise Unsupported(f"input {name} of {text} is not one of its references")
         feeds.append(by_name[name.upper()])
@@ -348,7 +389,7 @@ def _program_for(key: tuple, text: str, pure: bool, refs: list) -> tuple[_Progra
     if pure:
         if len(_SHAPES) >= _SHAPES_LIMIT:
             _SHAPES.clear()
-        _SHAPES[key] = cached
+        _SHAPES[shape.key] = cached
     return cached
 
 
@@ -396,6 +437,7 @@ def formulas_values(path: Path, timings: dict | None = None) -> dict[tuple[str, 
     from .recalc import _plain, install_excel_semantics
 
     install_excel_semantics()
+    compiled = _COMPILED[0]
     t0 = time.perf_counter()
     book = _read(path)
     names = _defined_names(book)
@@ -427,8 +469,9 @@ def formulas_values(path: Path, timings: dict | None = None) -> dict[tuple[str, 
 
     cells: dict = {}
     for sheet, row, col, text in formulas_:
-        key, refs, source, pure = shape_of(text, row, col, names)
-        program, feeds = _program_for(key, source, pure, refs)
+        shape = _Shape(text, row, col, names)
+        program, feeds = _program_for(shape, text, names, f"{_col_letters(col)}{row}")
+        refs = shape.refs
         cell = _Cell()
         cell.sheet, cell.row, cell.col = sheet, row, col
         cell.program = program
@@ -523,7 +566,8 @@ def formulas_values(path: Path, timings: dict | None = None) -> dict[tuple[str, 
         out[titles[at[0]], f"{_col_letters(at[2])}{at[1]}"] = _plain(array)
     t3 = time.perf_counter()
     if timings is not None:
-        timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, shapes_cached=len(_SHAPES))
+        timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,
+                       formula_cells=len(cells))
     return out
 
 
