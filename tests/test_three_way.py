@@ -447,7 +447,8 @@ def test_verify_agrees_with_the_engine_and_finds_an_altered_formula(tmp_path):
     path = write_sar(agreement, tmp_path / "sar.xlsx")
     good = runner.invoke(app, ["verify", str(path), "--json"])
     assert good.exit_code == 0, good.output
-    assert json.loads(good.stdout)["differences"] == []
+    [checked] = json.loads(good.stdout)["workbooks"]
+    assert checked["status"] == "ok" and checked["differences"] == [] and checked["cells"] > 3 * 10
 
     # tamper: the 12-month score of the first scored threshold leaf becomes a constant 5
     leaf = next(i for i in agreement.leaves() if i.kind == THRESHOLD and i.applicable and not i.granted
@@ -460,5 +461,5 @@ def test_verify_agrees_with_the_engine_and_finds_an_altered_formula(tmp_path):
     wb.save(tmp_path / "tampered.xlsx")
     bad = runner.invoke(app, ["verify", str(tmp_path / "tampered.xlsx"), "--json"])
     assert bad.exit_code == 1
-    cells = {d["cell"] for d in json.loads(bad.stdout)["differences"]}
+    cells = {d["cell"] for d in json.loads(bad.stdout)["workbooks"][0]["differences"]}
     assert f"{sheet}!{cell}" in cells
