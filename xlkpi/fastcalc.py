@@ -50,6 +50,7 @@ _TOKENS = re.compile(r"""
 # expressions and '@' depend on a reference's geometry, so their shapes are not shared.
 _SHAREABLE_REST = re.compile(r"[-+*/^&=<>(),%]*")
 _MARKED = re.compile("\x00[^\x00]*\x00")
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
 
 _MAX_COL, _MAX_ROW = 16384, 1048576
 _MAX_RANGE_CELLS = 100_000
@@ -191,36 +192,42 @@ def _has_union(key: str) -> bool:
 class _Program:
     """A compiled formula as a flat list of `formulas` steps over its inputs."""
 
-    __slots__ = ("inputs", "templates", "spec", "steps", "n_slots", "out", "pipe", "pure")
+    __slots__ = ("inputs", "templates", "spec", "spec_keys", "steps", "out", "pipe", "pure")
 
-    def run(self, args: list):
-        """The formula's value from its inputs' `Ranges`, as `formulas`' Cell computes it."""
-        import schedula as sh
+    def run(self, args: list, arg_keys: list):
+        """The formula's value from its inputs' `Ranges`, as `formulas`' Cell computes it.
 
+        `arg_keys` are the inputs' `_scalar_key`s. A pure shape's step already run on
+        arguments with the same keys gives its earlier result (`_MEMO`).
+        """
         if self.pipe is not None:
             return self.pipe(*args)
-        slots = list(self.spec)
-        for i, value in zip(self.inputs, args):
-            slots[i] = value
+        slots, keys = list(self.spec), list(self.spec_keys)
+        for i, value, key in zip(self.inputs, args, arg_keys):
+            slots[i], keys[i] = value, key
         memo = _MEMO if self.pure else None
         for fn, ins, out, filters in self.steps:
-            values = [slots[i] for i in ins]
+            key = None
             if memo is not None:
-                key = _memo_key(fn, values)
-                if key is not None:
-                    hit = memo.get(key, _MISSING)
-                    if hit is _MISSING:
-                        hit = memo[key] = fn(*values)
-                    result = hit
+                key = (fn, *[keys[i] for i in ins])
+                if None not in key:
+                    hit = memo.get(key)
+                    if hit is not None:
+                        slots[out], keys[out] = hit
+                        continue
                 else:
-                    result = fn(*values)
-            else:
-                result = fn(*values)
-            if result is sh.NONE:
+                    key = None
+            result = fn(*[slots[i] for i in ins])
+            if result is _NONE[0]:
                 raise _CellFailed
             for f in filters:
                 result = f(result)
             slots[out] = result
+            keys[out] = result_key = _scalar_key(result) if memo is not None else None
+            if key is not None:
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = result, result_key
         return slots[self.out]
 
 
@@ -228,9 +235,9 @@ class _CellFailed(Exception):
     """A step gave no value: `formulas` leaves the cell (and what depends on it) out."""
 
 
-_MISSING = object()
-_MEMO: dict = {}
-_MEMO_LIMIT = 200_000
+_NONE: list = []  # [schedula.NONE], set on first use
+_MEMO: dict = {}  # (function, argument keys...) → (result, its key)
+_MEMO_LIMIT = 50_000
 _SHAPES: dict = {}
 _COMPILED = [0]  # formulas compiled by `formulas` in this process
 _SHAPES_LIMIT = 5_000
@@ -239,6 +246,7 @@ _SHAPES_LIMIT = 5_000
 def _scalar_key(value):
     """A hashable stand-in for a step argument, exact in type and value, or None."""
     import numpy as np
+    import schedula as sh
 
     from formulas.ranges import Ranges
 
@@ -247,30 +255,20 @@ def _scalar_key(value):
     if isinstance(value, np.ndarray):
         if value.shape != (1, 1):
             return None
-        kind = type(value)
+        kind = type(value), value.dtype.char
         value = value[0, 0]
     else:
         kind = None
     t = type(value)
-    if t is float:
-        if value == 0:
-            return kind, t, str(value)  # 0.0 and -0.0 differ after a division
+    if t is int or t is str or t is bool:
+        return kind, t, value
+    if t is float or isinstance(value, np.floating):
         if value != value:
             return None
-    elif t not in (int, str, bool) and not isinstance(value, (np.generic,)) and \
-            type(value).__name__ not in ("XlError", "Token"):
-        return None
-    return kind, t, value
-
-
-def _memo_key(fn, values):
-    keys = [id(fn)]
-    for v in values:
-        k = _scalar_key(v)
-        if k is None:
-            return None
-        keys.append(k)
-    return tuple(keys)
+        return (kind, t, str(value)) if value == 0 else (kind, t, value)  # 0.0 ≠ -0.0 after 1/x
+    if isinstance(value, (np.integer, np.bool_, sh.Token)):
+        return kind, t, value
+    return None
 
 
 def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
@@ -352,7 +350,7 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
     for i, value in spec_values.items():
         spec[i] = value
     program.spec = spec
-    program.n_slots = len(slot)
+    program.spec_keys = [_scalar_key(v) if v is not None else None for v in spec]
     return program, names
 
 
@@ -396,18 +394,20 @@ def _program_for(shape: _Shape, formula: str, names: dict, at: str) -> tuple[_Pr
 # --- a workbook ------------------------------------------------------------------------------
 
 class _Cell:
-    __slots__ = ("sheet", "row", "col", "program", "inputs", "feeds", "template", "value")
+    __slots__ = ("at", "program", "inputs")
+
+    def __init__(self, at, program, inputs):
+        self.at, self.program, self.inputs = at, program, inputs
 
 
-def _read(path: Path):
-    """Constants and formulas of every sheet, read as `formulas`' ExcelModel reads them."""
+def _own_read(path: Path):
+    """The workbook as `formulas`' ExcelModel reads it (dates as serial numbers, …)."""
     from formulas.excel.xlreader import load_workbook
 
     try:
-        book = load_workbook(str(path), data_only=False)
+        return load_workbook(str(path), data_only=False)
     except Exception as ex:  # the plain path reports it in its own way
         raise Unsupported(f"cannot read {path}: {ex}") from ex
-    return book
 
 
 def _defined_names(book) -> dict:
@@ -421,85 +421,76 @@ def _defined_names(book) -> dict:
     return names
 
 
-def formulas_values(path: Path, timings: dict | None = None) -> dict[tuple[str, str], object]:
-    """(sheet, cell) → value of every formula cell, as `xlkpi.recalc.formulas_values` gives it.
+class _Reread(Exception):
+    """A plain openpyxl workbook holds a value `formulas`' own reader reads otherwise."""
 
-    Raises `Unsupported` for a workbook this fast path does not handle.
+
+def _contents(book, own_reader: bool) -> tuple[dict, list]:
+    """(constants by (SHEET, row, col), formulas as (SHEET, row, col, text)).
+
+    Constants are what `formulas`' ExcelModel puts in its cells: numbers to 15 significant
+    digits (`install_excel_semantics`). A workbook opened by plain openpyxl (`own_reader`
+    False) may be used when it holds no date and no _xHHHH_ escape, which `formulas`' own
+    reader reads differently.
     """
-    import time
-
-    import numpy as np
-    import schedula as sh
-    from formulas.cell import format_output
-    from formulas.functions import replace_empty
-    from formulas.ranges import Ranges
-
-    from .recalc import _plain, install_excel_semantics
-
-    install_excel_semantics()
-    compiled = _COMPILED[0]
-    t0 = time.perf_counter()
-    book = _read(path)
-    names = _defined_names(book)
-    titles = {ws.title.upper(): ws.title for ws in book.worksheets}
-    constants: dict = {}  # (SHEET, row, col) → value
+    constants: dict = {}
     formulas_: list = []
+    plain_types = (int, float, str, bool)
     for ws in book.worksheets:
         sheet = ws.title.upper()
         if getattr(ws, "array_formulae", None):
             raise Unsupported("array formulas")
         for row in ws.iter_rows():
             for c in row:
-                if not hasattr(c, "value") or c.value is None:
+                value = getattr(c, "value", None)
+                if value is None:
                     continue
-                value, kind = c.value, c.data_type
+                kind = c.data_type
                 if kind == "f":
                     if not isinstance(value, str):
-                        raise Unsupported(f"{ws.title}!{c.coordinate}: array or table formula")
+                        raise Unsupported(f"{ws.title}!{c.coordinate}: an array or table formula")
                     if value[:2] == "==":
                         value = value[1:]
                     formulas_.append((sheet, c.row, c.column, value.replace("\n", "")))
-                elif kind == "e" or (kind != "s" and isinstance(value, str)):
+                    continue
+                if kind == "e" or (kind != "s" and isinstance(value, str)):
                     raise Unsupported(f"{ws.title}!{c.coordinate}: an error or formula-like value")
-                else:
-                    if kind == "n" and isinstance(value, float):
-                        value = float("%.15g" % value)
-                    constants[sheet, c.row, c.column] = value
-    t1 = time.perf_counter()
+                if not own_reader and (type(value) not in plain_types or (kind == "s" and "_x" in value)):
+                    raise _Reread
+                if kind == "n" and isinstance(value, float):
+                    value = float("%.15g" % value)
+                constants[sheet, c.row, c.column] = value
+    return constants, formulas_
 
+
+def _compile_cells(formulas_: list, names: dict) -> dict:
     cells: dict = {}
     for sheet, row, col, text in formulas_:
+        if "[" in _STRINGS.sub("", text):
+            raise Unsupported(f"an external or structured reference: {text}")
         shape = _Shape(text, row, col, names)
         program, feeds = _program_for(shape, text, names, f"{_col_letters(col)}{row}")
-        refs = shape.refs
-        cell = _Cell()
-        cell.sheet, cell.row, cell.col = sheet, row, col
-        cell.program = program
-        cell.inputs = []
+        inputs = []
         for n in feeds:
-            ref_sheet, r1, c1, r2, c2 = refs[n][0].at(row, col)
-            ref_sheet = ref_sheet or sheet
+            ref_sheet, r1, c1, r2, c2 = shape.refs[n][0].at(row, col)
             if (r2 - r1 + 1) * (c2 - c1 + 1) > _MAX_RANGE_CELLS:
                 raise Unsupported("a range too large")
-            cell.inputs.append((ref_sheet, r1, c1, r2, c2))
-        cell.value = None
-        cells[sheet, row, col] = cell
-    t2 = time.perf_counter()
+            inputs.append((ref_sheet or sheet, r1, c1, r2, c2))
+        cells[sheet, row, col] = _Cell((sheet, row, col), program, inputs)
+    return cells
 
-    # dependency order (Kahn); a cycle is left to the plain path
+
+def _dependency_order(cells: dict) -> list:
+    """Formula cells, each after the formula cells it refers to (Kahn); a cycle is Unsupported."""
     users: dict = {}
     pending = {}
     for at, cell in cells.items():
         deps = set()
         for ref_sheet, r1, c1, r2, c2 in cell.inputs:
-            if r1 == r2 and c1 == c2:
-                if (ref_sheet, r1, c1) in cells:
-                    deps.add((ref_sheet, r1, c1))
-            else:
-                for r in range(r1, r2 + 1):
-                    for c in range(c1, c2 + 1):
-                        if (ref_sheet, r, c) in cells:
-                            deps.add((ref_sheet, r, c))
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (ref_sheet, r, c) in cells:
+                        deps.add((ref_sheet, r, c))
         pending[at] = len(deps)
         for d in deps:
             users.setdefault(d, []).append(at)
@@ -511,59 +502,105 @@ def formulas_values(path: Path, timings: dict | None = None) -> dict[tuple[str, 
                 order.append(u)
     if len(order) != len(cells):
         raise Unsupported("a circular reference")
+    return [cells[at] for at in order]
 
+
+def _evaluate(order: list, constants: dict) -> dict:
+    """(SHEET, row, col) → the cell's value array, for every formula cell `formulas` computes.
+
+    Each input is fed as `formulas`' Cell feeds it: a `Ranges` whose value is the referred
+    cell's array ([[EMPTY]] for a blank, a block for a range). A cell whose formula fails
+    is left out, and so is every cell that refers to it, as in `ExcelModel`.
+    """
+    import numpy as np
+    import schedula as sh
+    from formulas.cell import format_output
+    from formulas.functions import replace_empty
+    from formulas.ranges import Ranges
+
+    _NONE[:] = [sh.NONE]
     empty = np.asarray([[sh.EMPTY]], object)
-    values: dict = {}  # (SHEET, row, col) → 1×1 array, as the cell's Ranges holds it
+    empty_key = _scalar_key(empty)
+    values: dict = {}  # (SHEET, row, col) → (1×1 array as the cell's Ranges holds it, its key)
     failed = set()
 
     def value_at(at):
-        v = values.get(at)
-        if v is None:
+        found = values.get(at)
+        if found is None:
             if at in failed:
                 raise _CellFailed
             if at in constants:
-                v = values[at] = np.asarray([[constants[at]]], object)
+                array = np.asarray([[constants[at]]], object)
+                found = values[at] = array, _scalar_key(array)
             else:
-                v = empty
-        return v
+                found = empty, empty_key
+        return found
 
-    out = {}
-    for at in order:
-        cell = cells[at]
+    for cell in order:
         program = cell.program
-        args = []
+        args, keys = [], []
         try:
-            for (ref_sheet, r1, c1, r2, c2), tmpl in zip(cell.inputs, program.templates):
+            for (ref_sheet, r1, c1, r2, c2), template in zip(cell.inputs, program.templates):
                 if r1 == r2 and c1 == c2:
-                    array = value_at((ref_sheet, r1, c1))
+                    array, key = value_at((ref_sheet, r1, c1))
                 else:
-                    array = np.empty((r2 - r1 + 1, c2 - c1 + 1), object)
+                    array, key = np.empty((r2 - r1 + 1, c2 - c1 + 1), object), None
                     for r in range(r1, r2 + 1):
                         for c in range(c1, c2 + 1):
-                            array[r - r1, c - c1] = value_at((ref_sheet, r, c))[0, 0]
-                rng = tmpl.ranges[0]
-                arg = Ranges(tmpl.ranges, {rng["name"]: (rng, array)})
+                            array[r - r1, c - c1] = value_at((ref_sheet, r, c))[0][0, 0]
+                rng = template.ranges[0]
+                arg = Ranges(template.ranges, {rng["name"]: (rng, array)})
                 arg._value = array
                 args.append(arg)
-            result = program.run(args)
+                keys.append(key)
+            result = program.run(args, keys)
         except _CellFailed:
-            failed.add(at)
+            failed.add(cell.at)
             continue
-        except sh.DispatcherError as ex:
-            if isinstance(getattr(ex, "ex", None), NotImplementedError):
-                result = np.asarray([[_error("#NAME?")]], object)
-            else:
-                failed.add(at)
+        except sh.DispatcherError as ex:  # as formulas' CellWrapper: NotImplementedError → #NAME?
+            if not isinstance(getattr(ex, "ex", None), NotImplementedError):
+                failed.add(cell.at)
                 continue
+            result = np.asarray([[_error("#NAME?")]], object)
         except NotImplementedError:
             result = np.asarray([[_error("#NAME?")]], object)
-        except Exception:
-            failed.add(at)
+        except Exception:  # `formulas`' dispatcher leaves such a cell without a value
+            failed.add(cell.at)
             continue
-        stored = format_output(_cell_range(at), replace_empty(result))
-        array = stored.value
-        values[at] = array
-        out[titles[at[0]], f"{_col_letters(at[2])}{at[1]}"] = _plain(array)
+        array = format_output(_cell_range(cell.at), replace_empty(result)).value
+        values[cell.at] = array, _scalar_key(array)
+    return {at: found[0] for at, found in values.items() if at not in constants}
+
+
+def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[tuple[str, str], object]:
+    """(sheet, cell) → value of every formula cell, as `xlkpi.recalc.formulas_values` gives it.
+
+    `book`, when given, is the workbook already opened by openpyxl (formulas, not cached
+    values); it is used unless it holds something `formulas` reads its own way.
+    Raises `Unsupported` for a workbook this fast path does not handle.
+    """
+    import time
+
+    from .recalc import _plain, install_excel_semantics
+
+    install_excel_semantics()
+    compiled = _COMPILED[0]
+    t0 = time.perf_counter()
+    try:
+        if book is None:
+            raise _Reread
+        constants, formulas_ = _contents(book, own_reader=False)
+    except _Reread:
+        book = _own_read(path)
+        constants, formulas_ = _contents(book, own_reader=True)
+    names = _defined_names(book)
+    titles = {ws.title.upper(): ws.title for ws in book.worksheets}
+    t1 = time.perf_counter()
+    cells = _compile_cells(formulas_, names)
+    t2 = time.perf_counter()
+    computed = _evaluate(_dependency_order(cells), constants)
+    out = {(titles[sheet], f"{_col_letters(col)}{row}"): _plain(array)
+           for (sheet, row, col), array in computed.items()}
     t3 = time.perf_counter()
     if timings is not None:
         timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,

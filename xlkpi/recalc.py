@@ -392,22 +392,24 @@ def _plain(value):
     return value
 
 
-def formulas_values(path: Path, excel_semantics: bool = True,
-                    timings: dict | None = None, fast: bool = True) -> dict[tuple[str, str], object]:
+def formulas_values(path: Path, excel_semantics: bool = True, timings: dict | None = None,
+                    fast: bool = True, book=None) -> dict[tuple[str, str], object]:
     """(sheet, cell) → value of every formula cell, computed by the `formulas` package.
 
     With `excel_semantics` (the default) `formulas` first gets Excel's behaviour where it
     departs (`install_excel_semantics`); False computes with `formulas` as shipped, to show
     a departure. `fast` (the default, with Excel's semantics) compiles each formula shape
     once (`xlkpi.fastcalc`); a workbook it does not handle, or `fast=False`, goes through
-    `formulas.ExcelModel` cell by cell. `timings`, when given, receives the seconds spent
-    and "path": "fast" or "model".
+    `formulas.ExcelModel` cell by cell. `book` is the workbook if the caller has already
+    opened it with openpyxl (formulas, not cached values), to spare the fast path reading
+    it again. `timings`, when given, receives the seconds spent and "path": "fast" or
+    "model".
     """
     if fast and excel_semantics:
         from .fastcalc import Unsupported, formulas_values as fast_values
 
         try:
-            values = fast_values(Path(path), timings)
+            values = fast_values(Path(path), timings, book)
             if timings is not None:
                 timings["path"] = "fast"
             return values

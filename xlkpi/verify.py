@@ -77,7 +77,7 @@ def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
     if kind != KIND_SAR:
         return [], findings + [error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
                                      file=str(path))]
-    comparisons = compare(agreement, formulas_values(Path(path)))
+    comparisons = compare(agreement, formulas_values(Path(path), book=wb))
     for c in comparisons:
         if not c.agrees:
             findings.append(error(
