@@ -24,7 +24,6 @@ the same value in every cell.
 from __future__ import annotations
 
 import re
-from collections import deque
 from pathlib import Path
 
 # Functions whose value depends only on their arguments' values (not on where the formula
@@ -110,44 +109,51 @@ def _corner(col: str, row: str, at_row: int, at_col: int) -> tuple:
 class _Shape:
     """A formula read at one cell: its R1C1 key and its references in order."""
 
-    __slots__ = ("key", "refs", "calls", "names", "odd")
+    __slots__ = ("key", "refs", "calls", "names", "odd", "_at", "_defined", "_seen")
 
     def __init__(self, formula: str, row: int, col: int, names: dict):
         self.refs: list = []  # (_Ref, text as written)
         self.calls: set = set()  # function names called
         self.names = False  # a defined name was replaced by its reference
         self.odd = False  # a space between operands: not shared
-        self.key = _TOKENS.sub(lambda m: self._token(m, row, col, names), formula)
+        self._at, self._defined, self._seen = (row, col), names, {}
+        self.key = _TOKENS.sub(self._token, formula)
 
-    def _token(self, m, row, col, names) -> str:
-        if m["ref"] is not None:
-            return self._ref(m, m["ref"], row, col)
-        if m["name"] is not None:
+    def _token(self, m) -> str:
+        kind = m.lastgroup
+        if kind == "ref":
+            return self._ref(m, m.group(0))
+        if kind == "call":
             word = m["name"].upper()
-            if m["call"] is not None:
-                self.calls.add(word[6:] if word.startswith("_XLFN.") else word)
-                return m.group(0)
+            self.calls.add(word[6:] if word.startswith("_XLFN.") else word)
+        elif kind == "name":
+            word = m["name"].upper()
             if word in ("TRUE", "FALSE"):
                 return word
-            if word not in names:
+            if word not in self._defined:
                 raise Unsupported(f"name {m['name']} is not a defined name")
-            target = _TOKENS.fullmatch(names[word])
+            text = self._defined[word]
+            target = _TOKENS.fullmatch(text)
             if target is None or target["ref"] is None or target["sheet"] is None:
                 raise Unsupported(f"defined name {m['name']} is not a plain reference")
             self.names = True
-            return self._ref(target, names[word], row, col)
-        if m["space"] is not None:
+            return self._ref(target, text)
+        elif kind == "space":
             self.odd = True
         return m.group(0)
 
-    def _ref(self, m, text: str, row: int, col: int) -> str:
-        sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
-        corners = (_corner(m["c1"], m["r1"], row, col),)
-        if m["c2"] is not None:
-            corners += (_corner(m["c2"], m["r2"], row, col),)
-        self.refs.append((_Ref(sheet, corners), text))
-        spelled = ":".join(f"R{'' if ra else '~'}{r}C{'' if ca else '~'}{c}" for r, ra, c, ca in corners)
-        return f"\x00{sheet}!{spelled}\x00"
+    def _ref(self, m, text: str) -> str:
+        seen = self._seen.get(text)
+        if seen is None:
+            row, col = self._at
+            sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
+            corners = (_corner(m["c1"], m["r1"], row, col),)
+            if m["c2"] is not None:
+                corners += (_corner(m["c2"], m["r2"], row, col),)
+            spelled = ":".join(f"R{'' if ra else '~'}{r}C{'' if ca else '~'}{c}" for r, ra, c, ca in corners)
+            seen = self._seen[text] = _Ref(sheet, corners), f"\x00{sheet}!{spelled}\x00"
+        self.refs.append((seen[0], text))
+        return seen[1]
 
     def shareable(self) -> bool:
         """Can this shape's compiled form serve every cell with the same key?"""
@@ -190,9 +196,9 @@ def _has_union(key: str) -> bool:
 # --- compiled shapes -----------------------------------------------------------------------
 
 class _Program:
-    """A compiled formula as a flat list of `formulas` steps over its inputs."""
+    """A compiled formula: `formulas`' steps (functions and operators) by the slot they fill."""
 
-    __slots__ = ("inputs", "templates", "spec", "spec_keys", "steps", "out", "pipe", "pure")
+    __slots__ = ("inputs", "templates", "spec", "spec_keys", "producers", "out", "pipe", "pure")
 
     def run(self, args: list, arg_keys: list):
         """The formula's value from its inputs' `Ranges`, as `formulas`' Cell computes it.
@@ -206,29 +212,67 @@ class _Program:
         for i, value, key in zip(self.inputs, args, arg_keys):
             slots[i], keys[i] = value, key
         memo = _MEMO if self.pure else None
-        for fn, ins, out, filters in self.steps:
+        producers = self.producers
+
+        def value(slot):
+            found = slots[slot]
+            if found is not _UNSET:
+                return found
+            fn, ins, filters, lazy = producers[slot]
+            if lazy:
+                ins = _taken(value, ins)
+            else:
+                for i in ins:
+                    value(i)
             key = None
             if memo is not None:
                 key = (fn, *[keys[i] for i in ins])
-                if None not in key:
+                if None in key:
+                    key = None
+                else:
                     hit = memo.get(key)
                     if hit is not None:
-                        slots[out], keys[out] = hit
-                        continue
-                else:
-                    key = None
+                        slots[slot], keys[slot] = hit
+                        return hit[0]
             result = fn(*[slots[i] for i in ins])
             if result is _NONE[0]:
                 raise _CellFailed
             for f in filters:
                 result = f(result)
-            slots[out] = result
-            keys[out] = result_key = _scalar_key(result) if memo is not None else None
+            slots[slot] = result
+            keys[slot] = result_key = _scalar_key(result) if memo is not None else None
             if key is not None:
                 if len(memo) >= _MEMO_LIMIT:
                     memo.clear()
                 memo[key] = result, result_key
-        return slots[self.out]
+            return result
+
+        return value(self.out)
+
+
+def _taken(value, ins: tuple) -> tuple:
+    """IF's arguments with the branch not taken replaced by one that is computed anyway.
+
+    `formulas`' IF gives the condition's error, #VALUE! for a text condition, else the
+    branch its truth picks; the other branch's value never reaches the result.
+    """
+    import numpy as np
+
+    cond = value(ins[0])
+    c = getattr(cond, "value", cond)
+    c = c[0, 0] if isinstance(c, np.ndarray) and c.shape == (1, 1) else c
+    if isinstance(c, str):  # an error, text, or EMPTY (0, false)
+        pick = 2 if type(c).__name__ == "Token" and str(c) == "empty" else 0
+    elif isinstance(c, (bool, int, float, np.bool_, np.integer, np.floating)):
+        pick = 1 if c else 2
+    else:
+        for i in ins:
+            value(i)
+        return ins
+    if pick and pick < len(ins):
+        value(ins[pick])
+        return tuple(ins[pick] if n and n != pick else i for n, i in enumerate(ins))
+    return (ins[0],) + (ins[0],) * (len(ins) - 1)
 
 
 class _CellFailed(Exception):
@@ -236,6 +280,7 @@ class _CellFailed(Exception):
 
 
 _NONE: list = []  # [schedula.NONE], set on first use
+_UNSET = object()  # a slot not computed yet
 _MEMO: dict = {}  # (function, argument keys...) → (result, its key)
 _MEMO_LIMIT = 50_000
 _SHAPES: dict = {}
@@ -320,38 +365,75 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
         return program, names
     for k, d in dsp.default_values.items():
         spec_values[slot_of(k)] = d["value"]
-    # Kahn's order over the function nodes
-    produced = {v["outputs"][0]: k for k, v in functions.items()}
-    pending = {k: sum(1 for i in v["inputs"] if i in produced) for k, v in functions.items()}
-    users: dict = {}
+    producers = {}  # slot → (function, input slots, filters, lazy)
+    if_function = _if_function()
     for k, v in functions.items():
-        for i in v["inputs"]:
-            if i in produced:
-                users.setdefault(produced[i], []).append(k)
-    ready = deque(sorted((k for k, n in pending.items() if n == 0), key=lambda k: functions[k]["index"]))
-    while ready:
-        k = ready.popleft()
-        v = functions[k]
         out = v["outputs"][0]
-        filters = tuple(nodes[out].get("filters", ()))
-        steps.append((v["function"], tuple(slot_of(i) for i in v["inputs"]), slot_of(out), filters))
-        for u in users.get(k, ()):
-            pending[u] -= 1
-            if pending[u] == 0:
-                ready.append(u)
-    if len(steps) != len(functions):
-        program.pipe = func
-        return program, names
+        producers[slot_of(out)] = (v["function"], tuple(slot_of(i) for i in v["inputs"]),
+                                   tuple(nodes[out].get("filters", ())), False)
     program.out = slot_of(output)
-    if output not in produced:  # a formula that is one reference or one constant: =A1, =5
-        steps.append((_output_filter(), (slot_of(output),), program.out, ()))
-    program.steps = steps
-    spec = [None] * len(slot)
+    if output not in {v["outputs"][0] for v in functions.values()}:  # =A1, =5: one operand
+        program.out = len(slot)
+        slot[_OUTPUT] = program.out
+        producers[program.out] = (_output_filter(), (slot_of(output),), (), False)
+    spec = [_UNSET] * len(slot)
     for i, value in spec_values.items():
         spec[i] = value
+    if _has_cycle(producers):
+        program.pipe = func
+        return program, names
+    if pure:
+        # IF computes only the branch its condition takes, when no branch can be an array
+        # (a range, an array constant): the other would not change its value.
+        multi = {i for i, t in zip(program.inputs, program.templates)
+                 if any(r["n1"] != r["n2"] or r["r1"] != r["r2"] for r in t.ranges)}
+        multi |= {i for i, v in spec_values.items() if getattr(v, "size", 1) != 1}
+        for out, (fn, ins, filters, _) in list(producers.items()):
+            if fn is if_function and not any(_reaches(producers, i, multi) for i in ins[1:]):
+                producers[out] = (fn, ins, filters, True)
+    program.producers = producers
     program.spec = spec
-    program.spec_keys = [_scalar_key(v) if v is not None else None for v in spec]
+    program.spec_keys = [_scalar_key(v) if v is not _UNSET else None for v in spec]
     return program, names
+
+
+_OUTPUT = object()  # the slot of a formula's value when it is one operand
+
+
+def _if_function():
+    from formulas.functions import get_functions
+
+    found = get_functions()["IF"]
+    return found["function"] if isinstance(found, dict) else found
+
+
+def _reaches(producers: dict, slot: int, targets: set, seen=None) -> bool:
+    if slot in targets:
+        return True
+    if slot not in producers:
+        return False
+    seen = set() if seen is None else seen
+    if slot in seen:
+        return False
+    seen.add(slot)
+    return any(_reaches(producers, i, targets, seen) for i in producers[slot][1])
+
+
+def _has_cycle(producers: dict) -> bool:
+    state: dict = {}
+
+    def visit(slot) -> bool:
+        if state.get(slot) == 1:
+            return True
+        if state.get(slot) == 2 or slot not in producers:
+            return False
+        state[slot] = 1
+        if any(visit(i) for i in producers[slot][1]):
+            return True
+        state[slot] = 2
+        return False
+
+    return any(visit(slot) for slot in producers)
 
 
 def _output_filter():
@@ -567,7 +649,11 @@ def _evaluate(order: list, constants: dict) -> dict:
         except Exception:  # `formulas`' dispatcher leaves such a cell without a value
             failed.add(cell.at)
             continue
-        array = format_output(_cell_range(cell.at), replace_empty(result)).value
+        if isinstance(result, np.ndarray) and result.shape == (1, 1) and result.dtype == object and not (
+                isinstance(result[0, 0], str) and result[0, 0] == sh.EMPTY):
+            array = result  # what replace_empty and format_output would give back unchanged
+        else:
+            array = format_output(_cell_range(cell.at), replace_empty(result)).value
         values[cell.at] = array, _scalar_key(array)
     return {at: found[0] for at, found in values.items() if at not in constants}
 
@@ -577,6 +663,7 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
 
     `book`, when given, is the workbook already opened by openpyxl (formulas, not cached
     values); it is used unless it holds something `formulas` reads its own way.
+    `timings` receives CPU seconds spent reading, reading shapes and calculating.
     Raises `Unsupported` for a workbook this fast path does not handle.
     """
     import time
@@ -585,7 +672,7 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
 
     install_excel_semantics()
     compiled = _COMPILED[0]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     try:
         if book is None:
             raise _Reread
@@ -595,13 +682,13 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
         constants, formulas_ = _contents(book, own_reader=True)
     names = _defined_names(book)
     titles = {ws.title.upper(): ws.title for ws in book.worksheets}
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     cells = _compile_cells(formulas_, names)
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     computed = _evaluate(_dependency_order(cells), constants)
     out = {(titles[sheet], f"{_col_letters(col)}{row}"): _plain(array)
            for (sheet, row, col), array in computed.items()}
-    t3 = time.perf_counter()
+    t3 = time.process_time()
     if timings is not None:
         timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,
                        formula_cells=len(cells))
