@@ -98,19 +98,38 @@ def _contents(book, own_reader: bool) -> tuple[dict, list]:
     return constants, formulas_
 
 
+_PLACED: dict = {}  # (formula, row, col) → (program, its inputs' places), across workbooks
+_PLACED_LIMIT = 20_000
+
+
 def _compile_cells(formulas_: list, names: dict) -> dict:
+    """Each formula cell with its compiled shape and the places its inputs come from.
+
+    The same formula at the same place (the three round sheets of a SAR Card, the same row
+    in the next department's card) is read once; a formula using a defined name is read
+    anew in every workbook, whose names may differ.
+    """
     cells: dict = {}
     for sheet, row, col, text in formulas_:
-        if "[" in _STRINGS.sub("", text):
-            raise Unsupported(f"an external or structured reference: {text}")
-        shape = _Shape(text, row, col, names)
-        program, feeds = _program_for(shape, text, names, f"{_col_letters(col)}{row}")
-        inputs = []
-        for n in feeds:
-            ref_sheet, r1, c1, r2, c2 = shape.refs[n][0].at(row, col)
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > _MAX_RANGE_CELLS:
-                raise Unsupported("a range too large")
-            inputs.append((ref_sheet or sheet, r1, c1, r2, c2))
+        placed = _PLACED.get((text, row, col))
+        if placed is None:
+            if "[" in _STRINGS.sub("", text):
+                raise Unsupported(f"an external or structured reference: {text}")
+            shape = _Shape(text, row, col, names)
+            program, feeds = _program_for(shape, text, names, f"{_col_letters(col)}{row}")
+            places = []
+            for n in feeds:
+                place = shape.refs[n][0].at(row, col)
+                if (place[3] - place[1] + 1) * (place[4] - place[2] + 1) > _MAX_RANGE_CELLS:
+                    raise Unsupported("a range too large")
+                places.append(place)
+            placed = program, places
+            if not shape.names:
+                if len(_PLACED) >= _PLACED_LIMIT:
+                    _PLACED.clear()
+                _PLACED[text, row, col] = placed
+        program, places = placed
+        inputs = [(ref_sheet or sheet, r1, c1, r2, c2) for ref_sheet, r1, c1, r2, c2 in places]
         cells[sheet, row, col] = _Cell((sheet, row, col), program, inputs)
     return cells
 

@@ -97,7 +97,7 @@ class _CellFailed(Exception):
 _NONE: list = []  # [schedula.NONE], set on first use
 _UNSET = object()  # a slot not computed yet
 _MEMO: dict = {}  # (function, argument keys...) → (result, its key)
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 20_000
 _SHAPES: dict = {}
 _COMPILED = [0]  # formulas compiled by `formulas` in this process
 _SHAPES_LIMIT = 5_000
@@ -181,10 +181,10 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
     for k, d in dsp.default_values.items():
         spec_values[slot_of(k)] = d["value"]
     producers = {}  # slot → (function, input slots, filters, lazy)
-    if_function = _if_function()
+    if_function = _kernel(_if_function())
     for k, v in functions.items():
         out = v["outputs"][0]
-        producers[slot_of(out)] = (v["function"], tuple(slot_of(i) for i in v["inputs"]),
+        producers[slot_of(out)] = (_kernel(v["function"]), tuple(slot_of(i) for i in v["inputs"]),
                                    tuple(nodes[out].get("filters", ())), False)
     program.out = slot_of(output)
     if output not in {v["outputs"][0] for v in functions.values()}:  # =A1, =5: one operand
@@ -286,3 +286,71 @@ def _program_for(shape: _Shape, formula: str, names: dict, at: str) -> tuple[_Pr
             _SHAPES.clear()
         _SHAPES[shape.key] = cached
     return cached
+
+
+# --- formulas' element kernels ---------------------------------------------------------------
+
+_KERNELS: dict = {}
+
+
+class _Slow(Exception):
+    """Arguments the element kernel shortcut does not take: call the function as it is."""
+
+
+def _kernel(fn):
+    """`fn`, or for a `formulas.functions.wrap_ufunc` function on one-cell arguments the same
+    computation without numpy's vectorize: `formulas`' own per-element function (`safe_eval`,
+    with the function's `args_parser`, `otype` and `return_func`) called on the one element.
+
+    Anything else — several cells, a non-object array, no array at all, an exception — goes
+    through `fn` itself, so the result is `fn`'s in every case (tests/test_fastcalc.py).
+    """
+    found = _KERNELS.get(fn)
+    if found is None:
+        found = _KERNELS[fn] = _element_kernel(fn) or fn
+    return found
+
+
+def _closure(fn) -> dict:
+    return dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__ or ())))
+
+
+def _element_kernel(fn):
+    import numpy as np
+
+    from formulas.ranges import Ranges
+
+    try:
+        middle = _closure(fn)["func"]  # wrap_ranges_func → wrap_func → wrap_ufunc's wrapper
+        inner = _closure(_closure(middle)["func"])
+        safe_eval, args_parser = inner["safe_eval"], inner["args_parser"]
+        otype, return_func, kw = inner["otype"], inner["return_func"], inner["kw"]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if fn.__code__.co_name != "wrapper" or kw != {"otypes": [object]} or not callable(safe_eval):
+        return None
+
+    def element(*args):
+        try:
+            values = tuple(args_parser(*[a.value if isinstance(a, Ranges) else a for a in args]))
+            if len(values) >= 32:
+                raise _Slow
+            # as numpy's vectorize with otypes=[object]: every argument cast to an object
+            # array, the element function called once, its result in an array of the
+            # broadcast shape, viewed as `otype`
+            arrays = [v if isinstance(v, np.ndarray) and v.dtype == object else np.asarray(v, dtype=object)
+                      for v in values]
+            shape = (1, 1) if all(a.shape == (1, 1) for a in arrays) else np.broadcast_shapes(*(a.shape for a in arrays))
+            if shape not in ((1, 1), ()):
+                raise _Slow
+            result = safe_eval(*[a.flat[0] for a in arrays])
+            if isinstance(result, (np.ndarray, list, tuple)):
+                raise _Slow
+            out = np.empty(shape, object)
+            out[...] = None
+            out.flat[0] = result
+            return return_func(out.view(otype), *values)
+        except Exception:
+            return fn(*args)
+
+    return element
