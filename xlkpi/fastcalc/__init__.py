@@ -1,25 +1,25 @@
 """The `formulas` package, fast: each formula shape compiled once, cells in dependency order.
 
 `formulas.ExcelModel` parses and compiles every formula cell on its own (a few milliseconds
-each) and computes through one schedula dispatcher over the whole workbook. A SAR Card has
-a few thousand formula cells but only a few dozen *shapes* — the same formula, row by row,
-in R1C1 form — so here:
+each) and computes through one schedula dispatcher over the whole workbook: 6-12 s for a
+40-indicator SAR Card. A SAR Card has about a thousand formula cells but a few dozen
+*shapes* — the same formula, row by row, in R1C1 form — so here:
 
-1. every formula is tokenised and written in R1C1 form (its shape);
+1. every formula is read in R1C1 form (`shapes`), once per place across workbooks;
 2. each shape is parsed and compiled by `formulas` once (`Parser().ast(...)[1].compile()`)
-   and kept for later cells and later workbooks; its steps — `formulas`' own functions and
+   and kept for later cells and workbooks; its steps — `formulas`' own functions and
    operators, with `install_excel_semantics`' corrections — are taken out of the compiled
-   dispatcher into a flat list;
-3. the cells are sorted topologically and each shape's steps are run on the cell's inputs,
-   fed as `formulas` itself feeds them (a `Ranges` per reference, blanks as EMPTY).
+   dispatcher (`program`);
+3. the cells are sorted topologically and each cell's steps are run on its inputs, fed as
+   `formulas` feeds them (a `Ranges` per reference, a blank as EMPTY). IF computes the
+   branch it takes; a step already run on the same arguments is not run again; a one-cell
+   step calls `formulas`' element function without numpy's vectorize.
 
-A step's result depends only on its function and its arguments, so a step already run on the
-same arguments (same types, same values) is not run again. Whatever this module does not
-handle — array formulas, error literals in cells, names that are not plain references,
-position-dependent functions (ROW, OFFSET, INDIRECT, …), a circular reference, a result
-that is not one cell — raises `Unsupported`, and `xlkpi.recalc.formulas_values` computes the
-workbook with the plain `ExcelModel` instead. tests/test_fastcalc.py proves that both give
-the same value in every cell.
+Whatever this does not handle — array formulas, error literals in cells, names that are not
+plain references, external references, a circular reference — raises `Unsupported`, and
+`xlkpi.recalc.formulas_values` computes the workbook with the plain `ExcelModel` instead.
+Position-dependent functions (ROW, OFFSET, INDIRECT, …) are compiled cell by cell.
+tests/test_fastcalc.py proves that both paths give the same value in every cell.
 """
 from __future__ import annotations
 
@@ -100,6 +100,13 @@ def _contents(book, own_reader: bool) -> tuple[dict, list]:
 
 _PLACED: dict = {}  # (formula, row, col) → (program, its inputs' places), across workbooks
 _PLACED_LIMIT = 20_000
+
+
+def forget() -> None:
+    """Drop what earlier workbooks left: compiled shapes, formulas read, steps computed."""
+    _PLACED.clear()
+    _SHAPES.clear()
+    _MEMO.clear()
 
 
 def _compile_cells(formulas_: list, names: dict) -> dict:
