@@ -70,6 +70,11 @@ def verify(
             typer.echo(f"ไม่พบ / not found: {p}", err=True)
         raise typer.Exit(EXIT_USAGE)
     files = collect(paths)
+    if len(files) > 1:
+        # worker processes start as copies of this one: load `formulas` once, not in each
+        from ..recalc import install_excel_semantics
+
+        install_excel_semantics()
     err = Console(stderr=True)
     progress = "คำนวณสูตรใหม่ (verifying)" if err.is_terminal and not as_json else None
     results, statuses, codes, cells = [], Counter(), Counter(), 0
