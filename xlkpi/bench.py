@@ -147,6 +147,8 @@ def verify_figures(folder: Path, distinct: int, lo: dict, lo_files: int, verify_
     log(f"xlkpi verify of {count}: {run}")
     one = measure_verify(paths[:1], 1)
     log(f"xlkpi verify of 1: {one}")
+    lo_one = measure_libreoffice(paths[:1], folder.parent / "lo-verify-one")
+    log(f"LibreOffice recalculated 1: {lo_one}")
     return {
         "verify_files": count,
         "verify_exit_code": run["rc"],
@@ -160,6 +162,8 @@ def verify_figures(folder: Path, distinct: int, lo: dict, lo_files: int, verify_
         "verify_one_card_s": round(one["wall_s"], 2),
         "verify_one_card_cpu_s": round(one["cpu_s"], 2),
         "verify_one_card_peak_rss_mb": round(one["peak_rss_mb"], 1),
+        "libreoffice_one_card_s": round(lo_one["wall_s"], 2),
+        "libreoffice_one_card_cpu_s": round(lo_one["cpu_s"], 2),
     }
 
 
