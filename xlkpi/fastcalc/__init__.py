@@ -12,8 +12,9 @@ each) and computes through one schedula dispatcher over the whole workbook: 6-12
    dispatcher (`program`);
 3. the cells are sorted topologically and each cell's steps are run on its inputs, fed as
    `formulas` feeds them (a `Ranges` per reference, a blank as EMPTY). IF computes the
-   branch it takes; a step already run on the same arguments is not run again; a one-cell
-   step calls `formulas`' element function without numpy's vectorize.
+   branch it takes; a step (or a whole cell of a shared shape) already computed on the
+   same arguments is not computed again; a one-cell step calls `formulas`' element
+   function without numpy's vectorize.
 
 Whatever this does not handle — array formulas, error literals in cells, names that are not
 plain references, external references, a circular reference — raises `Unsupported`, and
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .program import _COMPILED, _MEMO, _NONE, _SHAPES, _CellFailed, _program_for, _scalar_key  # noqa: F401
+from .program import _COMPILED, _MEMO, _MEMO_LIMIT, _NONE, _SHAPES, _CellFailed, _program_for, _scalar_key
 from .shapes import _MAX_RANGE_CELLS, _STRINGS, Unsupported, _col_letters, _Shape  # noqa: F401
 
 class _Cell:
@@ -214,7 +215,14 @@ def _evaluate(order: list, constants: dict) -> dict:
                 arg._value = array
                 args.append(arg)
                 keys.append(key)
-            result = program.run(args, keys)
+            whole = (program, *keys) if program.pure and None not in keys else None
+            result = _MEMO.get(whole) if whole is not None else None
+            if result is None:
+                result = program.run(args, keys)
+                if whole is not None:
+                    if len(_MEMO) >= _MEMO_LIMIT:
+                        _MEMO.clear()
+                    _MEMO[whole] = result
         except _CellFailed:
             failed.add(cell.at)
             continue
