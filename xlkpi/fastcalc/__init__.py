@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .program import _COMPILED, _MEMO, _MEMO_LIMIT, _NONE, _SHAPES, _CellFailed, _program_for, _scalar_key
+from .program import _COMPILED, _EMPTY, _MEMO, _MEMO_LIMIT, _NONE, _SHAPES, _CellFailed, _program_for, _scalar_key
 from .shapes import _MAX_RANGE_CELLS, _STRINGS, Unsupported, _col_letters, _Shape  # noqa: F401
 
 class _Cell:
@@ -180,7 +180,7 @@ def _evaluate(order: list, constants: dict) -> dict:
     from formulas.functions import replace_empty
     from formulas.ranges import Ranges
 
-    _NONE[:] = [sh.NONE]
+    _NONE[:], _EMPTY[:] = [sh.NONE], [sh.EMPTY]
     empty = np.asarray([[sh.EMPTY]], object)
     empty_key = _scalar_key(empty)
     values: dict = {}  # (SHEET, row, col) → (1×1 array as the cell's Ranges holds it, its key)

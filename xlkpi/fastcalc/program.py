@@ -4,11 +4,13 @@
 its steps (`formulas`' functions and operators, with `install_excel_semantics`' corrections)
 are taken out of it and run here directly, on demand from the formula's value: IF computes
 the branch its condition takes. A step already run on arguments of the same types and values
-gives its earlier result (`_MEMO`).
+gives its earlier result (`_MEMO`), and a `wrap_ufunc` function on one cell calls its element
+function directly (`_kernel`).
 """
 from __future__ import annotations
 
 from .shapes import Unsupported, _Shape
+
 
 class _Program:
     """A compiled formula: `formulas`' steps (functions and operators) by the slot they fill."""
@@ -76,8 +78,8 @@ def _taken(value, ins: tuple) -> tuple:
     cond = value(ins[0])
     c = getattr(cond, "value", cond)
     c = c[0, 0] if isinstance(c, np.ndarray) and c.shape == (1, 1) else c
-    if isinstance(c, str):  # an error, text, or EMPTY (0, false)
-        pick = 2 if type(c).__name__ == "Token" and str(c) == "empty" else 0
+    if isinstance(c, str):  # an error or text: no branch; EMPTY is 0: false
+        pick = 2 if c is _EMPTY[0] else 0
     elif isinstance(c, (bool, int, float, np.bool_, np.integer, np.floating)):
         pick = 1 if c else 2
     else:
@@ -95,6 +97,7 @@ class _CellFailed(Exception):
 
 
 _NONE: list = []  # [schedula.NONE], set on first use
+_EMPTY: list = []  # [schedula.EMPTY], set on first use
 _UNSET = object()  # a slot not computed yet
 _MEMO: dict = {}  # (function, argument keys...) → (result, its key)
 _MEMO_LIMIT = 20_000
@@ -165,7 +168,7 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
     program.templates = [func.inputs[n] for n in names]
     if not all(hasattr(t, "ranges") and t.ranges for t in program.templates):
         raise Unsupported(f"an input of {text} is not a reference")
-    steps, spec_values = [], {}
+    spec_values = {}
     functions = {k: v for k, v in nodes.items() if v["type"] == "function"}
     allowed = {"type", "inputs", "outputs", "function", "index", "solve_cycle", "wait_inputs"}
     simple = all(set(v) <= allowed and len(v["outputs"]) == 1 and v.get("wait_inputs", True)
