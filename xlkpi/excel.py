@@ -21,6 +21,7 @@ from .findings import Finding, error
 from .model import GROUP, MILESTONE, ROUNDS, WEIGHTED
 from .workbook import style
 from .workbook.layout import (
+    column_letter,
     HEADER_ROW,
     HEADINGS,
     KIND_SAR,
@@ -79,19 +80,6 @@ def is_remote(book) -> bool:
         return False
 
 
-def _column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _split(cell: str) -> tuple[str, int]:
-    column = "".join(c for c in cell if c.isalpha())
-    return column, int(cell[len(column):])
-
-
 # --- reading a book ----------------------------------------------------------------------
 
 def _block(rng):
@@ -120,7 +108,7 @@ def read_book(book, exclude=(AUDIT_SHEET,)):
                     continue
                 if isinstance(value, float) and value.is_integer() and not remote:
                     value = int(value)  # COM gives every number as a float
-                data.values[(name, f"{_column_letter(c)}{r}")] = value
+                data.values[(name, f"{column_letter(c)}{r}")] = value
                 last = r
         data.max_row[name] = last
         if not remote:
@@ -130,7 +118,7 @@ def read_book(book, exclude=(AUDIT_SHEET,)):
                 for r, row in enumerate(formulas, start=top):
                     for c, text in enumerate(row, start=left):
                         if isinstance(text, str) and text.startswith("="):
-                            data.formulas[(name, f"{_column_letter(c)}{r}")] = text
+                            data.formulas[(name, f"{column_letter(c)}{r}")] = text
             except Exception:
                 data.formulas = None
             try:
