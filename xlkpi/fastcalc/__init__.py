@@ -76,26 +76,28 @@ def _contents(book, own_reader: bool) -> tuple[dict, list]:
         sheet = ws.title.upper()
         if getattr(ws, "array_formulae", None):
             raise Unsupported("array formulas")
-        for row in ws.iter_rows():
-            for c in row:
-                value = getattr(c, "value", None)
-                if value is None:
-                    continue
-                kind = c.data_type
-                if kind == "f":
-                    if not isinstance(value, str):
-                        raise Unsupported(f"{ws.title}!{c.coordinate}: an array or table formula")
-                    if value[:2] == "==":
-                        value = value[1:]
-                    formulas_.append((sheet, c.row, c.column, value.replace("\n", "")))
-                    continue
-                if kind == "e" or (kind != "s" and isinstance(value, str)):
-                    raise Unsupported(f"{ws.title}!{c.coordinate}: an error or formula-like value")
-                if not own_reader and (type(value) not in plain_types or (kind == "s" and "_x" in value)):
-                    raise _Reread
-                if kind == "n" and isinstance(value, float):
-                    value = float("%.15g" % value)
-                constants[sheet, c.row, c.column] = value
+        # the cells the sheet holds (what iter_rows would give, without creating the empty
+        # ones in between, as `formulas`' own _book2dict reads them)
+        stored = ws._cells.values() if hasattr(ws, "_cells") else (c for row in ws.iter_rows() for c in row)
+        for c in stored:
+            value = getattr(c, "value", None)
+            if value is None:
+                continue
+            kind = c.data_type
+            if kind == "f":
+                if not isinstance(value, str):
+                    raise Unsupported(f"{ws.title}!{c.coordinate}: an array or table formula")
+                if value[:2] == "==":
+                    value = value[1:]
+                formulas_.append((sheet, c.row, c.column, value.replace("\n", "")))
+                continue
+            if kind == "e" or (kind != "s" and isinstance(value, str)):
+                raise Unsupported(f"{ws.title}!{c.coordinate}: an error or formula-like value")
+            if not own_reader and (type(value) not in plain_types or (kind == "s" and "_x" in value)):
+                raise _Reread
+            if kind == "n" and isinstance(value, float):
+                value = float("%.15g" % value)
+            constants[sheet, c.row, c.column] = value
     return constants, formulas_
 
 
