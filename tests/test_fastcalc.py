@@ -137,16 +137,16 @@ def _book(path: Path, cells: dict) -> Path:
 
 
 def test_shapes_are_shared_across_rows_but_not_across_meanings(tmp_path):
-    """=A1*2 copied down is one shape; $A$1*2 copied down is another; a range shifts along."""
+    """=A{r}*2 copied down and =$A$1*2 are one shape; a range shifts along."""
     cells = {f"A{r}": r * 1.5 for r in range(1, 9)}
-    cells.update({f"B{r}": f"=A{r}*2" for r in range(1, 9)})       # relative: one shape
-    cells.update({f"C{r}": f"=$A$1*2" for r in range(1, 9)})       # absolute: another
+    cells.update({f"B{r}": f"=A{r}*2" for r in range(1, 9)})       # relative
+    cells.update({f"C{r}": f"=$A$1*2" for r in range(1, 9)})       # absolute: the same steps
     cells.update({f"D{r}": f"=SUM(A{r}:B{r})" for r in range(1, 9)})  # a range per row
     cells.update({f"E{r}": f"=IF(D{r}>10,\"big\",D{r})" for r in range(1, 9)})
     path = _book(tmp_path / "shapes.xlsx", cells)
     fastcalc.forget()
     fast, plain, timings = fast_and_plain(path)
-    assert timings["compiled"] == 4
+    assert timings["compiled"] == 3
     assert [fast["Data", f"B{r}"] for r in (1, 2, 8)] == [3, 6, 24]
     assert [fast["Data", f"C{r}"] for r in (1, 8)] == [3, 3]
     assert fast["Data", "D2"] == 9 and fast["Data", "E8"] == "big" and fast["Data", "E1"] == 4.5
@@ -175,12 +175,16 @@ def test_what_the_fast_path_leaves_to_excel_model(tmp_path, formulas, why):
 
 def test_formula_shape_key_reads_references_in_r1c1():
     names = {"RESULT": "'ผล งาน'!$B$2"}
-    a = fastcalc._Shape('=IF(K6="","",ROUND(K6*$D$3/RESULT,4))&"A1"', 6, 12, names)
-    b = fastcalc._Shape('=IF(K7="","",ROUND(K7*$D$3/RESULT,4))&"A1"', 7, 12, names)
-    c = fastcalc._Shape('=IF(K7="","",ROUND(K7*$D$4/RESULT,4))&"A1"', 7, 12, names)
-    assert a.key == b.key != c.key
+    a = fastcalc._Shape('=IF(K6="","",ROUND(K6*$D$3/RESULT,4))&"A1"', 6, 12, names, "SAR")
+    b = fastcalc._Shape('=IF(K7="","",ROUND(K7*$D$3/RESULT,4))&"A1"', 7, 12, names, "SAR")
+    c = fastcalc._Shape('=IF(K7="","",ROUND(K7*$D$4/RESULT,4))&"A1"', 7, 12, names, "SAR")
+    d = fastcalc._Shape('=IF(K7="","",ROUND(K7*K7/RESULT,4))&"A1"', 7, 12, names, "SAR")
+    # copied down, or pointing elsewhere: one shape; the same place twice: another
+    assert a.key == b.key == c.key != d.key
+    assert fastcalc._Shape("=SUM(A1:B1)", 3, 3, {}).key != fastcalc._Shape("=SUM(A1:A2)", 3, 3, {}).key
     assert [text for _, text in a.refs] == ["K6", "K6", "$D$3", "'ผล งาน'!$B$2"]
     assert a.refs[0][0].at(9, 12) == (None, 9, 11, 9, 11)  # K one column left, same row
+    assert a.refs[2][0].at(9, 12) == (None, 3, 4, 3, 4)  # $D$3 wherever the formula is
     assert a.refs[3][0].at(9, 12) == ("ผล งาน", 2, 2, 2, 2)
     assert a.shareable()
     assert not fastcalc._Shape("=SUM((A1,B1))", 1, 3, {}).shareable()  # a union

@@ -5,7 +5,8 @@ each) and computes through one schedula dispatcher over the whole workbook: 6-12
 40-indicator SAR Card. A SAR Card has about a thousand formula cells but a few dozen
 *shapes* — the same formula, row by row, in R1C1 form — so here:
 
-1. every formula is read in R1C1 form (`shapes`), once per place across workbooks;
+1. every formula is read (`shapes`) once per place across workbooks: its references in R1C1
+   form, and a key that is the same for the same formula copied down or across;
 2. each shape is parsed and compiled by `formulas` once (`Parser().ast(...)[1].compile()`)
    and kept for later cells and workbooks; its steps — `formulas`' own functions and
    operators, with `install_excel_semantics`' corrections — are taken out of the compiled
@@ -125,7 +126,7 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
         if placed is None:
             if "[" in _STRINGS.sub("", text):
                 raise Unsupported(f"an external or structured reference: {text}")
-            shape = _Shape(text, row, col, names)
+            shape = _Shape(text, row, col, names, sheet)
             program, feeds = _program_for(shape, text, names, f"{_col_letters(col)}{row}")
             places = []
             for n in feeds:

@@ -1,5 +1,5 @@
-"""Formula shapes: a formula read in R1C1 form, so that the same formula copied down or
-across is recognised, and the references it makes from any cell."""
+"""Formula shapes: a formula read so that the same formula copied down or across (or pointing
+elsewhere) is recognised, and the references it makes, in R1C1 form, from any cell."""
 from __future__ import annotations
 
 import re
@@ -85,16 +85,23 @@ def _corner(col: str, row: str, at_row: int, at_col: int) -> tuple:
 
 
 class _Shape:
-    """A formula read at one cell: its R1C1 key and its references in order."""
+    """A formula read at one cell: its shape key and its references in order.
 
-    __slots__ = ("key", "refs", "calls", "names", "odd", "_at", "_defined", "_seen")
+    The key is the formula with each reference replaced by the number of the place it
+    refers to (in order of first use) and its size: the compiled steps of a shape that
+    calls only position-independent functions do not depend on where its references point,
+    only on which of them are the same place and which are ranges. So the same formula
+    copied down or across has one key, and so do =SUM(U11,U12) and =SUM(U20,U21).
+    """
 
-    def __init__(self, formula: str, row: int, col: int, names: dict):
+    __slots__ = ("key", "refs", "calls", "names", "odd", "_at", "_defined", "_seen", "_places")
+
+    def __init__(self, formula: str, row: int, col: int, names: dict, sheet: str | None = None):
         self.refs: list = []  # (_Ref, text as written)
         self.calls: set = set()  # function names called
         self.names = False  # a defined name was replaced by its reference
         self.odd = False  # a space between operands: not shared
-        self._at, self._defined, self._seen = (row, col), names, {}
+        self._at, self._defined, self._seen, self._places = (row, col, sheet), names, {}, {}
         self.key = _TOKENS.sub(self._token, formula)
 
     def _token(self, m) -> str:
@@ -123,13 +130,16 @@ class _Shape:
     def _ref(self, m, text: str) -> str:
         seen = self._seen.get(text)
         if seen is None:
-            row, col = self._at
-            sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
+            row, col, sheet = self._at
+            ref_sheet = _unquote(m["sheet"]).upper() if m["sheet"] else None
             corners = (_corner(m["c1"], m["r1"], row, col),)
             if m["c2"] is not None:
                 corners += (_corner(m["c2"], m["r2"], row, col),)
-            spelled = ":".join(f"R{'' if ra else '~'}{r}C{'' if ca else '~'}{c}" for r, ra, c, ca in corners)
-            seen = self._seen[text] = _Ref(sheet, corners), f"\x00{sheet}!{spelled}\x00"
+            ref = _Ref(ref_sheet, corners)
+            place = ref.at(row, col)
+            place = (place[0] or sheet,) + place[1:]
+            number = self._places.setdefault(place, len(self._places))
+            seen = self._seen[text] = ref, f"\x00{number}:{place[3] - place[1] + 1}x{place[4] - place[2] + 1}\x00"
         self.refs.append((seen[0], text))
         return seen[1]
 
