@@ -8,7 +8,9 @@ hair either side, blank levels, lower-is-better, interpolation off, milestones, 
 parts whose composite ends in 5, groups, not-applicable and granted indicators, and weights
 (10, 2.5, …) that put the weighted score on a boundary too.  The real generator
 (`build_sar`) writes them; the three round sheets carry different results, so every row is
-three cases.  LibreOffice recalculates both workbooks in one headless run.
+three cases.  LibreOffice recalculates both workbooks in one headless run, and `formulas`
+(with Excel's semantics, each formula shape compiled once: xlkpi.fastcalc) computes every
+case too.
 """
 from __future__ import annotations
 
