@@ -227,7 +227,8 @@ def test_element_kernels_give_what_the_functions_give():
 
     values = [cell(2.5), cell(0), cell(-0.0), cell(1e-300), cell(sh.EMPTY), cell(""), cell("85"),
               cell(True), cell(Error.errors["#DIV/0!"]), np.asarray(3.25, object).view(Array), ref(7),
-              ref(sh.EMPTY), np.True_, 4, "x", np.asarray([[1.0, 2.0]], object).view(Array)]
+              ref(sh.EMPTY), np.True_, 4, "x", np.asarray([[1.0, 2.0]], object).view(Array),
+              np.asarray([[False]]), sh.EMPTY, np.asarray([[sh.EMPTY, 1]], object)]
     functions = {name: OPERATORS[name] for name in ("+", "-", "*", "/", ">=", "=", "<>", "&")}
     functions.update({name: get_functions()[name] for name in ("ROUND", "IF", "CHOOSE")})
     compared = 0

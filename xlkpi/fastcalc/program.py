@@ -35,11 +35,11 @@ class _Program:
             found = slots[slot]
             if found is not _UNSET:
                 return found
-            fn, ins, filters, lazy = producers[slot]
+            fn, ins, filters, lazy, computed = producers[slot]
             if lazy:
                 ins = _taken(value, ins)
             else:
-                for i in ins:
+                for i in computed:
                     value(i)
             key = None
             if memo is not None:
@@ -183,7 +183,7 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
         return program, names
     for k, d in dsp.default_values.items():
         spec_values[slot_of(k)] = d["value"]
-    producers = {}  # slot → (function, input slots, filters, lazy)
+    producers = {}  # slot → (function, input slots, filters, lazy, input slots computed by steps)
     if_function = _kernel(_if_function())
     for k, v in functions.items():
         out = v["outputs"][0]
@@ -197,19 +197,22 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
     spec = [_UNSET] * len(slot)
     for i, value in spec_values.items():
         spec[i] = value
-    if _has_cycle(producers):
-        program.pipe = func
+    known = set(producers) | set(program.inputs) | set(spec_values)
+    if _has_cycle(producers) or any(i not in known for _, ins, _, _ in producers.values() for i in ins):
+        program.pipe = func  # a cycle, or a value nothing gives: leave it to schedula
         return program, names
+    lazy = set()
     if pure:
         # IF computes only the branch its condition takes, when no branch can be an array
         # (a range, an array constant): the other would not change its value.
         multi = {i for i, t in zip(program.inputs, program.templates)
                  if any(r["n1"] != r["n2"] or r["r1"] != r["r2"] for r in t.ranges)}
         multi |= {i for i, v in spec_values.items() if getattr(v, "size", 1) != 1}
-        for out, (fn, ins, filters, _) in list(producers.items()):
-            if fn is if_function and not any(_reaches(producers, i, multi) for i in ins[1:]):
-                producers[out] = (fn, ins, filters, True)
-    program.producers = producers
+        lazy = {out for out, (fn, ins, _, _) in producers.items()
+                if fn is if_function and not any(_reaches(producers, i, multi) for i in ins[1:])}
+    # each step also says which of its inputs are other steps' results (the rest are set)
+    program.producers = {out: (fn, ins, filters, out in lazy, tuple(i for i in ins if i in producers))
+                         for out, (fn, ins, filters, _) in producers.items()}
     program.spec = spec
     program.spec_keys = [_scalar_key(v) if v is not _UNSET else None for v in spec]
     return program, names
@@ -332,10 +335,21 @@ def _element_kernel(fn):
         return None
     if fn.__code__.co_name != "wrapper" or kw != {"otypes": [object]} or not callable(safe_eval):
         return None
+    from formulas.functions import replace_empty, wrap_ufunc
+    import schedula as sh
+
+    empty = sh.EMPTY
+    if args_parser is _default_args_parser(wrap_ufunc):  # map(replace_empty, args)
+        def parse(*values):
+            # replace_empty leaves an object array without EMPTY (compared by identity) as it is
+            return [replace_empty(v) if (v is empty or isinstance(v, np.ndarray) and (
+                v.dtype != object or v.size != 1 or v.flat[0] is empty)) else v for v in values]
+    else:
+        parse = args_parser
 
     def element(*args):
         try:
-            values = tuple(args_parser(*[a.value if isinstance(a, Ranges) else a for a in args]))
+            values = tuple(parse(*[a.value if isinstance(a, Ranges) else a for a in args]))
             if len(values) >= 32:
                 raise _Slow
             # as numpy's vectorize with otypes=[object]: every argument cast to an object
@@ -357,3 +371,9 @@ def _element_kernel(fn):
             return fn(*args)
 
     return element
+
+
+def _default_args_parser(wrap_ufunc):
+    import inspect
+
+    return inspect.signature(wrap_ufunc).parameters["args_parser"].default
