@@ -213,10 +213,13 @@ def _evaluate(order: list, constants: dict) -> dict:
                     for r in range(r1, r2 + 1):
                         for c in range(c1, c2 + 1):
                             array[r - r1, c - c1] = value_at((ref_sheet, r, c))[0][0, 0]
-                rng = template.ranges[0]
-                arg = Ranges(template.ranges, {rng["name"]: (rng, array)})
-                arg._value = array
-                args.append(arg)
+                if program.arrays:
+                    args.append(array)
+                else:
+                    rng = template.ranges[0]
+                    arg = Ranges(template.ranges, {rng["name"]: (rng, array)})
+                    arg._value = array
+                    args.append(arg)
                 keys.append(key)
             whole = (program, *keys) if program.pure and None not in keys else None
             result = _MEMO.get(whole) if whole is not None else None

@@ -15,7 +15,7 @@ from .shapes import Unsupported, _Shape
 class _Program:
     """A compiled formula: `formulas`' steps (functions and operators) by the slot they fill."""
 
-    __slots__ = ("inputs", "templates", "spec", "spec_keys", "producers", "out", "pipe", "pure")
+    __slots__ = ("inputs", "templates", "spec", "spec_keys", "producers", "out", "pipe", "pure", "arrays")
 
     def run(self, args: list, arg_keys: list):
         """The formula's value from its inputs' `Ranges`, as `formulas`' Cell computes it.
@@ -154,6 +154,7 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
     program = _Program()
     program.pure = pure
     program.pipe = None
+    program.arrays = False
     names = list(func.inputs)
     dsp = func.dsp
     nodes = dsp.nodes
@@ -210,6 +211,9 @@ def _compile(text: str, pure: bool, at: str) -> tuple[_Program, list]:
         multi |= {i for i, v in spec_values.items() if getattr(v, "size", 1) != 1}
         lazy = {out for out, (fn, ins, _, _) in producers.items()
                 if fn is if_function and not any(_reaches(producers, i, multi) for i in ins[1:])}
+    # Every step of a shared shape reads its arguments' values, never their place (its
+    # function converts a `Ranges` to its value first): its inputs may be fed as values.
+    program.arrays = pure and all(_reads_values(fn) for fn, _, _, _ in producers.values())
     # each step also says which of its inputs are other steps' results (the rest are set)
     program.producers = {out: (fn, ins, filters, out in lazy, tuple(i for i in ins if i in producers))
                          for out, (fn, ins, filters, _) in producers.items()}
@@ -377,3 +381,16 @@ def _default_args_parser(wrap_ufunc):
     import inspect
 
     return inspect.signature(wrap_ufunc).parameters["args_parser"].default
+
+
+def _reads_values(fn) -> bool:
+    """Does `fn` take a `Ranges` argument only for its value (`formulas`' wrap_ranges_func)?"""
+    import schedula as sh
+
+    if fn is sh.bypass:  # a repeated subexpression: passes its argument on as it is
+        return True
+    if fn in _KERNELS.values() and fn not in _KERNELS:  # an element kernel: reads .value
+        return True
+    code = getattr(fn, "__code__", None)
+    return code is not None and code.co_name == "wrapper" and code.co_freevars == ("func", "n_out") \
+        and code.co_filename.endswith("formulas/functions/__init__.py")
