@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Optional
 
 import typer
 
@@ -129,21 +130,50 @@ def agreement_import(
 
 
 def verify(
-    workbook: Path = typer.Argument(..., help="SAR Card .xlsx"),
-    as_json: bool = typer.Option(False, "--json"),
+    paths: List[Path] = typer.Argument(..., help="SAR Card หรือโฟลเดอร์ — SAR Card workbooks or folders"),
+    as_json: bool = typer.Option(False, "--json", help="JSON หนึ่งออบเจ็กต์ทาง stdout — one JSON object on stdout"),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="จำนวนกระบวนการ (ค่าปริยาย: ทุกคอร์)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="พิมพ์เฉพาะสรุป — summary only"),
 ):
     """คำนวณสูตรใหม่ด้วย formulas แล้วเทียบกับเครื่องคำนวณ — recalculate headlessly and compare with the engine."""
-    from ..verify import verify_file
+    from collections import Counter
 
-    comparisons, findings = verify_file(workbook)
+    from rich.console import Console
+
+    from ..batch import collect, parallel_map
+    from ..verify import verify_one
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            typer.echo(f"ไม่พบ / not found: {p}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    files = collect(paths)
+    if len(files) > 1:
+        # worker processes start as copies of this one: load `formulas` once, not in each
+        from ..recalc import install_excel_semantics
+
+        install_excel_semantics()
+    err = Console(stderr=True)
+    progress = "คำนวณสูตรใหม่ (verifying)" if err.is_terminal and not as_json else None
+    results, statuses, codes, cells = [], Counter(), Counter(), 0
+    for result in parallel_map(verify_one, files, workers, progress):
+        statuses[result.status] += 1
+        codes.update(f.code for f in result.findings)
+        cells += result.cells
+        if as_json:
+            results.append(result.to_dict())
+        elif not quiet:
+            print_findings(result.findings, None)
+            if result.status == "ok":
+                typer.echo(f"ตรงกันทุกช่อง — all {result.cells} score cells agree with the engine: {result.file}")
+    summary = {"workbooks": len(files), "by_status": dict(statuses), "cells": cells,
+               "findings_by_code": dict(sorted(codes.items()))}
     if as_json:
-        print_json({"file": str(workbook), "cells": len(comparisons),
-                    "differences": [{"name": c.name, "cell": f"{c.sheet}!{c.cell}", "engine": c.engine,
-                                     "workbook": c.workbook} for c in comparisons if not c.agrees],
-                    "findings": [f.to_dict() for f in findings]})
-    else:
-        print_findings(findings, None)
-        if comparisons and not any(f.is_error for f in findings):
-            typer.echo(f"ตรงกันทุกช่อง — all {len(comparisons)} score cells agree with the engine: {workbook}")
-    if any(f.is_error for f in findings) or not comparisons:
+        print_json({"workbooks": results, "summary": summary})
+    elif len(files) != 1 or quiet:
+        typer.echo(f"ตรวจสูตร {len(files)} ไฟล์: ตรงกัน {statuses.get('ok', 0) + statuses.get('warnings', 0)}, "
+                   f"ไม่ตรง/ผิดพลาด {statuses.get('errors', 0)}, เปิดไม่ได้ {statuses.get('unreadable', 0)} — "
+                   f"verified {len(files)} workbooks ({cells} score cells): {dict(statuses)}")
+    if statuses.get("errors", 0) + statuses.get("unreadable", 0):
         raise typer.Exit(EXIT_FINDINGS)
