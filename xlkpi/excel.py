@@ -177,8 +177,11 @@ def original_fills(data, kind: Optional[str]) -> dict:
             for column in HEADINGS:
                 fills[(sheet, f"{column}{HEADER_ROW}")] = style.HEADER_FILL
             for row in layout.rows:
-                for column in input_columns(row):
+                for column in input_columns(row, round_):
                     fills[(sheet, row.cell(column))] = style.INPUT_FILL
+                if row.applicable and not row.due(round_):
+                    for column in (Col.RESULT, Col.SCORE, Col.WEIGHTED):
+                        fills[(sheet, row.cell(column))] = style.NOT_DUE_FILL
             for r in (*layout.dimension_rows.values(), layout.total_row):
                 for column in (Col.NAME, Col.WEIGHT, Col.WEIGHTED):
                     fills[(sheet, f"{column}{r}")] = style.TOTAL_FILL
@@ -490,7 +493,7 @@ def plan_fill(generated, records: list, round_: Optional[int] = None, source: st
     inputs = {}  # defined name -> True for every input of every round
     for round_n in ROUNDS:
         for row in layout.rows:
-            cols = input_columns(row)
+            cols = input_columns(row, round_n)
             ind = row.indicator
             part = row.part
             if Col.RESULT in cols:

@@ -146,11 +146,11 @@ def layout_inputs(agreement, kind: str) -> dict:
     inputs = {}
     if kind == KIND_SAR:
         for row in sar_layout(agreement).rows:
-            for column in input_columns(row):
-                spec = (InputCell(NUMBER, label=row.indicator.id) if column == Col.RESULT else
-                        InputCell(CHOICE, frozenset({MET, NOT_MET}), label=row.indicator.id) if column in Col.CRITERIA
-                        else InputCell(TEXT, label=row.indicator.id))
-                for round_ in ROUNDS:
+            for round_ in ROUNDS:
+                for column in input_columns(row, round_):  # none where the row is not due
+                    spec = (InputCell(NUMBER, label=row.indicator.id) if column == Col.RESULT else
+                            InputCell(CHOICE, frozenset({MET, NOT_MET}), label=row.indicator.id)
+                            if column in Col.CRITERIA else InputCell(TEXT, label=row.indicator.id))
                     inputs[(round_sheet(round_), row.cell(column))] = spec
     else:
         for ind in agreement.walk():

@@ -30,6 +30,7 @@ from ..workbook.layout import (
     input_columns,
     round_sheet,
     template_field_cell,
+    template_milestone_cell,
     template_sheet,
 )
 from .reader import WorkbookData
@@ -87,6 +88,7 @@ def _fmt(value) -> str:
 def find_required_blank(ctx: AuditContext) -> list:
     out = []
     labels = {f[0]: (f[1], f[2]) for f in TEMPLATE_FIELDS}
+    officer_fills = {f[0] for f in TEMPLATE_FIELDS if f[3]}
     for ind in ctx.agreement.walk():
         if ind.kind == GROUP or not ind.applicable:
             continue
@@ -95,8 +97,14 @@ def find_required_blank(ctx: AuditContext) -> list:
             cell = template_field_cell(field_)
             if _is_blank(ctx.view.get(sheet, cell)):
                 th, en = labels[field_]
-                out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
-                                 f"indicator {ind.id}: {en} is blank", sheet=sheet, cell=cell, indicator=ind.id))
+                if field_ in officer_fills:
+                    out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
+                                     f"indicator {ind.id}: {en} is blank", sheet=sheet, cell=cell, indicator=ind.id))
+                else:  # a locked cell: the agreement lacks it, the department cannot fill it
+                    out.append(error("TPL-AGREEMENT-BLANK",
+                                     f"ตัวชี้วัด {ind.id}: คำรับรองไม่ได้ระบุ{th} (ฝ่ายเลขานุการต้องแก้ในคำรับรอง)",
+                                     f"indicator {ind.id}: the agreement has no {en} (the secretariat must add it)",
+                                     sheet=sheet, cell=cell, indicator=ind.id))
     return out
 
 
@@ -169,11 +177,11 @@ def find_milestone_without_text(ctx: AuditContext) -> list:
     for ind in ctx.agreement.walk():
         if ind.kind != MILESTONE or not ind.applicable:
             continue
-        for level, (column, text) in enumerate(zip(TEMPLATE_CRITERIA_COLUMNS, ind.milestones), start=1):
+        for level, text in enumerate(ind.milestones, start=1):
             if _is_blank(text):
                 out.append(error("TPL-MILESTONE-TEXT", f"ตัวชี้วัด {ind.id}: ขั้นตอนระดับ {level} ไม่มีคำอธิบาย",
                                  f"indicator {ind.id}: milestone level {level} has no text",
-                                 sheet=template_sheet(ind.id), cell=f"{column}{CRITERIA_ROW + 1}", indicator=ind.id))
+                                 sheet=template_sheet(ind.id), cell=template_milestone_cell(level), indicator=ind.id))
     return out
 
 
@@ -234,7 +242,7 @@ def find_missing_results(ctx: AuditContext) -> list:
     if sheet not in ctx.data.sheetnames:
         return out
     for row in ctx.layout.rows:
-        inputs = input_columns(row)
+        inputs = input_columns(row, ctx.round)  # none when not due in the round (DOMAIN §6.5a)
         if Col.RESULT in inputs or row.indicator.kind == MILESTONE and inputs:
             cells = [Col.RESULT] if Col.RESULT in inputs else list(Col.CRITERIA)
             if all(_is_blank(ctx.view.get(sheet, f"{c}{row.row}")) for c in cells):
@@ -251,7 +259,7 @@ def find_missing_evidence(ctx: AuditContext) -> list:
     if sheet not in ctx.data.sheetnames:
         return out
     for row in ctx.layout.rows:
-        if row.is_part or Col.EVIDENCE not in input_columns(row):
+        if row.is_part or Col.EVIDENCE not in input_columns(row, ctx.round):
             continue
         ind = ctx.agreement.find(row.indicator.id)
         reported = ctx.round in ind.result or (ind.kind == WEIGHTED and any(ctx.round in p.result for p in ind.parts))
