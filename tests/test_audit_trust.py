@@ -193,3 +193,16 @@ def test_input_fields_of_a_template_may_differ_only_in_value(ministry, tmp_path)
                      template_field_cell(field), "ข้อความที่หน่วยงานกรอกเอง")
     workbook = audit_json(edited, "--agreement", ministry["signed"])["workbooks"][0]
     assert workbook["status"] == "ok", workbook["findings"]
+
+
+def test_a_workbook_in_thai_and_english_is_compared_with_the_generator_in_that_language(ministry, tmp_path):
+    folder = tmp_path / "th-en"
+    assert run("workbook", "template", ministry["signed"] / "pbri.yaml", "-o", folder / "pbri.xlsx", "--lang", "th-en",
+               "--sign-key", ministry["keys"] / "signing-key.pem").exit_code == 0
+    for args in (("--agreement", ministry["signed"]), ("--public-key", ministry["keys"] / "public-key.pem")):
+        workbook = audit_json(folder, *args)["workbooks"][0]
+        assert workbook["status"] == "ok", workbook["findings"][:3]
+    # the language is signed too: claiming another one breaks the signature
+    relabelled = _edited(folder / "pbri.xlsx", tmp_path / "th.xlsx", META_SHEET, "B6", "th")
+    workbook = audit_json(relabelled, "--public-key", ministry["keys"] / "public-key.pem")["workbooks"][0]
+    assert "WB-SIGNATURE-INVALID" in {f["code"] for f in workbook["findings"]}

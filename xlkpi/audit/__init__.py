@@ -129,7 +129,7 @@ class Trust:
 
 
 def _meta(values: dict):
-    """(kind, agreement text, layout version, signature) as the hidden sheet claims them."""
+    """(kind, agreement text, layout version, signature, language) as the hidden sheet claims them."""
     from ..workbook.layout import META_SHEET
     from ..workbook.layout import column_letter as _column_letter
 
@@ -140,7 +140,8 @@ def _meta(values: dict):
     layout = values.get((META_SHEET, "B3"))
     if isinstance(layout, float) and layout.is_integer():
         layout = int(layout)
-    return values.get((META_SHEET, "B1")), "".join(chunks), layout, values.get((META_SHEET, "B5"))
+    lang = values.get((META_SHEET, "B6"))
+    return values.get((META_SHEET, "B1")), "".join(chunks), layout, values.get((META_SHEET, "B5")), lang
 
 
 def structural_kind(sheetnames: list) -> Optional[str]:
@@ -154,6 +155,16 @@ def structural_kind(sheetnames: list) -> Optional[str]:
     return None
 
 
+def workbook_lang(values: dict) -> str:
+    """The language the workbook was written in (th / th-en): which of the generator's
+    spellings to compare with; anything else is the default, and then every label differs."""
+    from ..workbook.layout import META_SHEET
+    from ..workbook.style import DEFAULT_LANG, LANGS
+
+    lang = values.get((META_SHEET, "B6"))
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
 def choose_baseline(values: dict, sheetnames: list, trust: Trust, file: str):
     """(agreement text, kind, baseline, findings): the trusted agreement for one workbook."""
     import json
@@ -162,7 +173,7 @@ def choose_baseline(values: dict, sheetnames: list, trust: Trust, file: str):
     from ..workbook.layout import LAYOUT_VERSION, META_SHEET
     from ..workbook.sar import meta_text
 
-    _claimed_kind, text, layout, signature = _meta(values)
+    _claimed_kind, text, layout, signature, lang = _meta(values)
     kind = structural_kind(sheetnames)
     findings = []
     if kind is None or not text:
@@ -186,7 +197,7 @@ def choose_baseline(values: dict, sheetnames: list, trust: Trust, file: str):
         if not signature:
             findings.append(error("WB-SIGNATURE-MISSING", "สมุดงานไม่มีลายมือชื่อดิจิทัลของกระทรวง",
                                   "the workbook carries no signature of the ministry", sheet=META_SHEET, cell="B5", file=file))
-        elif layout != LAYOUT_VERSION or not verify(trust.public_key, text, layout, signature):
+        elif layout != LAYOUT_VERSION or not verify(trust.public_key, text, f"{layout} {lang}", signature):
             findings.append(error("WB-SIGNATURE-INVALID",
                                   "ลายมือชื่อดิจิทัลไม่ถูกต้อง: คำรับรองหรือรุ่นของแบบฟอร์มในสมุดงานไม่ใช่ที่กระทรวงลงนาม",
                                   "the signature does not verify: the agreement or layout in the workbook is not what the ministry signed",
@@ -225,7 +236,7 @@ def audit_book(book, file: str, signed=None, round_: Optional[int] = None) -> Au
     result.findings.extend(findings)
     if text is None:
         return result
-    expected, findings = expected_model(text, kind)
+    expected, findings = expected_model(text, kind, workbook_lang(data.values))
     result.findings.extend(f.located(file=file) for f in findings)
     if expected is None:
         return result
@@ -320,7 +331,7 @@ def audit_data(data, signed=None, round_: Optional[int] = None) -> AuditResult:
                 found = Cell(data.values.get((sheet, cell)), (data.formula(sheet, cell) or "").lstrip("=") or None)
                 result.findings.extend(f.located(file=data.file) for f in check_input(sheet, cell, spec, found))
         return _dedupe(_run_rules(result, data, data, expected, kind, round_))
-    expected, findings = expected_model(text, kind)
+    expected, findings = expected_model(text, kind, workbook_lang(data.values))
     result.findings.extend(f.located(file=data.file) for f in findings)
     if expected is None:
         return result

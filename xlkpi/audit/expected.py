@@ -93,13 +93,13 @@ def _input_cells(book: Book, kind: str, agreement) -> dict:
     return inputs
 
 
-def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
+def expected_model(text: str, kind: str, lang: str = "th") -> tuple[Optional[Expected], list]:
     """The generator's workbook for the agreement `text` (its canonical JSON), or findings."""
     from ..agreement import parse
     from ..workbook.sar import build_sar
     from ..workbook.template import build_template
 
-    key = (kind, text)
+    key = (kind, lang, text)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key], []
@@ -121,7 +121,7 @@ def expected_model(text: str, kind: str) -> tuple[Optional[Expected], list]:
                             f"the workbook's agreement has {count} indicators and parts, more than can be audited ({MAX_ROWS})",
                             sheet=META_SHEET, cell="B4")]
     build = build_sar if kind == KIND_SAR else build_template
-    book = book_from_openpyxl(build(agreement))
+    book = book_from_openpyxl(build(agreement, lang=lang))
     expected = Expected(kind, agreement, book, _input_cells(book, kind, agreement), [s.name for s in book.sheets])
     _CACHE[key] = expected
     while len(_CACHE) > CACHE_SIZE:

@@ -70,12 +70,17 @@ def meta_text(agreement: Agreement) -> str:
     return json.dumps(agreement_without_results(agreement), ensure_ascii=False, sort_keys=True)
 
 
-def write_meta(wb, agreement: Agreement, kind: str, signer=None) -> None:
+def signed_layout(lang: str = style.DEFAULT_LANG) -> str:
+    """What the signature binds besides the agreement: the layout version and the language."""
+    return f"{LAYOUT_VERSION} {lang}"
+
+
+def write_meta(wb, agreement: Agreement, kind: str, signer=None, lang: str = style.DEFAULT_LANG) -> None:
     """A very hidden sheet with what the workbook was generated from.
 
-    `signer(text, layout_version)` returns the signature (xlkpi.keys) of the canonical
-    agreement and the layout version, stored in B5; the audit believes none of it unless the
-    signature verifies."""
+    `signer(text, layout)` returns the signature (xlkpi.keys) of the canonical agreement and
+    the layout (its version and language, B3 and B6), stored in B5; the audit believes none of
+    it unless the signature verifies."""
     from .. import __version__
 
     ws = wb.create_sheet(META_SHEET)
@@ -88,7 +93,8 @@ def write_meta(wb, agreement: Agreement, kind: str, signer=None) -> None:
     for n, start in enumerate(range(0, len(text), META_CHUNK)):
         style.put_text(ws.cell(row=4, column=2 + n), text[start:start + META_CHUNK])
     if signer is not None:
-        ws["A5"], ws["B5"] = "signature", signer(text, LAYOUT_VERSION)
+        ws["A5"], ws["B5"] = "signature", signer(text, signed_layout(lang))
+    ws["A6"], ws["B6"] = "lang", lang
     style.protect(ws)
 
 
@@ -372,10 +378,11 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang
 
     for round_ in ROUNDS:
         _write_round_sheet(wb, agreement, layout, round_, lang)
-    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer)
+    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer, lang)
 
 
-def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str, signer=None):
+def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str, signer=None,
+                    lang: str = style.DEFAULT_LANG):
     """What every generated workbook ends with: defined names, the hidden copy of the
     agreement, the Thai default font, and protection of every sheet and of the structure."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -384,7 +391,7 @@ def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: 
     for name, (sheet, cell) in names.items():
         column = "".join(c for c in cell if c.isalpha())
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${cell[len(column):]}")
-    write_meta(wb, agreement, kind, signer)
+    write_meta(wb, agreement, kind, signer, lang)
     style.default_font(wb)
     for ws in wb.worksheets:
         style.protect(ws, password)

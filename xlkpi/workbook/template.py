@@ -276,7 +276,7 @@ def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD,
     names: dict = {}
     for indicator in agreement.walk():
         write_indicator_sheet(wb, agreement, indicator, names, lang)
-    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password, signer)
+    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password, signer, lang)
 
 
 def write_template(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD,
