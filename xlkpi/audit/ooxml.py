@@ -320,7 +320,8 @@ def _parse_setting(sheet: Sheet, child, tag: str, ns, rels: dict) -> None:
         for part in child:
             local = part.tag.rsplit("}", 1)[-1]
             if part.text:
-                sheet.printing[local] = part.text
+                # the footer's words and fields; its font face (&"name,style") LibreOffice drops
+                sheet.printing[local] = re.sub(r'&"[^"]*"', "", part.text)
     elif tag.rsplit("}", 1)[-1] in OBJECT_TAGS:
         sheet.objects.append(tag.rsplit("}", 1)[-1])
     elif tag == ns("extLst"):

@@ -302,10 +302,14 @@ def find_stored_scores_differing(ctx: AuditContext) -> list:
             outputs.append((sheet, row.cell(Col.WEIGHTED), s.weighted, s.id))
             # the visible computed results: a weighted indicator's composite and its parts'
             # scores, a milestone indicator's level reached
+            if not row.due(round_):
+                continue  # a row not due in a round shows a label there, no computed value
             if s.part_scores or s.composite is not None:
                 outputs.append((sheet, row.cell(Col.RESULT), s.composite, s.id))
                 for n, part_score in enumerate(s.part_scores):
-                    outputs.append((sheet, ctx.layout.part_row(s.id, n).cell(Col.SCORE), part_score, f"{s.id} ({n + 1})"))
+                    part_row = ctx.layout.part_row(s.id, n)
+                    if part_row.due(round_):
+                        outputs.append((sheet, part_row.cell(Col.SCORE), part_score, f"{s.id} ({n + 1})"))
             elif row.indicator.kind == MILESTONE and row.applicable and not row.indicator.granted:
                 outputs.append((sheet, row.cell(Col.RESULT), _milestone_level(ctx.agreement.find(s.id), round_), s.id))
         for d, r in ctx.layout.dimension_rows.items():
