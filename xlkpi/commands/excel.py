@@ -30,7 +30,7 @@ def fill(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="ไฟล์ผลลัพธ์ (ค่าเริ่มต้น: เขียนทับ) — output file (default: in place)"),
 ):
     """กรอกผลจากตารางลง SAR Card — fill results from a table into a SAR Card (all rows or none)."""
-    from ..excel import FillRefused, fill_file, read_table
+    from ..excel.filling import FillRefused, fill_file, read_table
     from .common import EXIT_FINDINGS, EXIT_USAGE, print_findings
 
     for path in (workbook, source):
