@@ -76,10 +76,9 @@ def main(book=None, argv=None):
             target = book
             app = book.app
         else:
-            name = clicked_name(book, argv)
             app = (connect or _desktop_app)(argv)
             _status(app, "กำลังหาสมุดงาน", "finding the workbook")
-            target = find_book(app, name)
+            target = find_book(app, clicked_name(book, argv))
         return score_and_audit(target)
     except ClickError as problem:
         _tell(app, problem.th, problem.en)
