@@ -119,6 +119,17 @@ def to_openpyxl(book):
                 target.alignment = Alignment(wrap_text=True, vertical="top")
         for c, width in sheet.widths.items():
             ws.column_dimensions[_letters(c)].width = width
+        setup = sheet.api.PageSetup.__dict__
+        if setup.get("PaperSize") == 9:
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        if setup.get("Orientation") == 2:
+            ws.page_setup.orientation = "landscape"
+        if setup.get("FitToPagesWide"):
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = setup["FitToPagesWide"]
+            ws.page_setup.fitToHeight = 0 if setup.get("FitToPagesTall") is False else setup.get("FitToPagesTall", 1)
+        if setup.get("PrintTitleRows"):
+            ws.print_title_rows = setup["PrintTitleRows"].replace("$", "")
     return wb
 
 
@@ -304,6 +315,7 @@ class Sheet:
 class _SheetApi:
     def __init__(self, sheet):
         self._sheet = sheet
+        self.PageSetup = _Obj()  # what the code sets is kept (to_openpyxl prints with it)
 
     @property
     def ProtectContents(self):

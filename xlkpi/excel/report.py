@@ -8,15 +8,15 @@ officer saves it if wanted.
 from __future__ import annotations
 
 from ..model import ROUNDS
+from ..workbook.style import FONT_NAME, FONT_SIZE
 from ..workbook.layout import quoted, round_sheet
 
 REPORT_SHEET = "ผลการตรวจ (Audit)"
 AUDIT_SHEET = REPORT_SHEET  # the name used before the report moved into its own workbook
 REPORT_WIDTH = 6  # columns A..F
 TITLE = "xlkpi — ประเมินและตรวจสอบ (Score & Audit)"
-FONT = "TH Sarabun New"
 HEADING_FILL = "#D9E1F2"
-COLUMN_WIDTHS = (34, 16, 22, 22, 60, 60)
+COLUMN_WIDTHS = (32, 14, 20, 20, 45, 45)
 
 STATUS_TEXT = {
     "ok": "ผ่าน ไม่พบข้อผิดพลาด (ok)",
@@ -107,17 +107,32 @@ def write_report_book(app, audited, data, result):
     last = f"F{len(rows)}"
     sheet["A1"].value = rows
     used = sheet.range(f"A1:{last}")
-    used.font.name = FONT
-    used.font.size = 14
-    used.wrap_text = True
+    used.font.name = FONT_NAME
+    used.font.size = FONT_SIZE
+    sheet.range(f"A2:{last}").wrap_text = True  # the title (A1) runs on over the empty cells
     for i, width in enumerate(COLUMN_WIDTHS):
         sheet.range(f"{'ABCDEF'[i]}1").column_width = width
     for r in headings:
         heading = sheet.range(f"A{r + 1}:F{r + 1}")
         heading.font.bold = True
         heading.color = HEADING_FILL
+    _print_on_a4(sheet)
     sheet.activate()
     return report
+
+
+def _print_on_a4(sheet) -> None:
+    """A4 landscape, one page wide (Excel's PageSetup; skipped where the engine has none)."""
+    try:
+        setup = sheet.api.PageSetup
+        setup.PaperSize = 9  # xlPaperA4
+        setup.Orientation = 2  # xlLandscape
+        setup.Zoom = False
+        setup.FitToPagesWide = 1
+        setup.FitToPagesTall = False
+        setup.PrintTitleRows = "$1:$1"
+    except Exception:
+        pass
 
 
 def summary(result) -> str:
