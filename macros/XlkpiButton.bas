@@ -117,7 +117,7 @@ NoScript:
 End Sub
 #Else
 Private Sub RunOnWindows(ByVal python As String, wb As Workbook)
-    Dim fso As Object, sh As Object, cmdLine As String, exitCode As Long
+    Dim fso As Object, sh As Object, cmdLine As String, exitCode As Long, previousDir As String
     Set fso = CreateObject("Scripting.FileSystemObject")
     If Not (python Like "[A-Za-z]:\*" Or python Like "\\*") Or Not fso.FileExists(python) Then
         Say U("ไม่พบ Python ที่บันทึกไว้ตอนติดตั้ง: ติดตั้งใหม่ด้วย  py -m xlkpi addin install"), _
@@ -128,8 +128,12 @@ Private Sub RunOnWindows(ByVal python As String, wb As Workbook)
     cmdLine = """" & python & """ -B -c """ & PythonCommand(wb) & """ --from_xl=1 --app=""" & _
               Application.Path & "\" & Application.Name & """ --hwnd=" & CStr(Application.Hwnd)
     Set sh = CreateObject("WScript.Shell")
+    ' Python's -c puts the current directory first on its import path: the interpreter's own
+    ' folder, never Excel's (often the folder of the workbook last opened).
+    previousDir = sh.CurrentDirectory
     sh.CurrentDirectory = fso.GetParentFolderName(python)
     exitCode = sh.Run(cmdLine, 0, True)
+    sh.CurrentDirectory = previousDir
     Application.StatusBar = False
     If exitCode <> 0 Then
         Say U("Python ทำงานไม่สำเร็จ (รหัส ") & exitCode & U("): ตรวจว่าติดตั้ง xlkpi ใน Python นี้แล้ว หรือติดตั้งใหม่ด้วย  py -m xlkpi addin install"), _

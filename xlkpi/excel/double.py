@@ -109,6 +109,8 @@ def to_openpyxl(book):
         for (r, c), cell in sorted(sheet.cells.items()):
             target = ws.cell(row=r, column=c)
             target.value = cell.get("formula") or cell.get("value")
+            if not cell.get("formula") and isinstance(target.value, str) and target.value.startswith("="):
+                target.data_type = "s"  # text that looks like a formula stays text
             font = cell.get("font") or {}
             if font:
                 target.font = Font(name=font.get("name"), size=font.get("size"), bold=font.get("bold"))
@@ -395,7 +397,9 @@ class Range:
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 cell = self.sheet.cells.setdefault((self.r1 + i, self.c1 + j), {"locked": True})
-                if isinstance(v, str) and v.startswith("="):
+                if isinstance(v, str) and v.startswith("'"):
+                    cell.update(formula=None, value=v[1:])  # Excel: a leading ' makes it text
+                elif isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and len(v) > 1:
                     cell.update(formula=v, value=None)  # Excel takes it as a formula
                 else:
                     cell.update(formula=None, value=_com(v))

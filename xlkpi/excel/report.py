@@ -8,7 +8,7 @@ officer saves it if wanted.
 from __future__ import annotations
 
 from ..model import ROUNDS
-from ..workbook.style import FONT_NAME, FONT_SIZE
+from ..workbook.style import FONT_NAME, FONT_SIZE, FORMULA_STARTS
 from ..workbook.layout import quoted, round_sheet
 
 REPORT_SHEET = "ผลการตรวจ (Audit)"
@@ -30,7 +30,7 @@ SEVERITY_TEXT = {"error": "ข้อผิดพลาด (error)", "warning": "
 def link(book_ref: str, sheet: str, cell: str) -> str:
     """A HYPERLINK formula to `cell` of `sheet` in the workbook `book_ref` (its full name)."""
     target = f"[{book_ref}]{quoted(sheet)}!{cell}".replace('"', '""')
-    return f'=HYPERLINK("{target}","{cell}")'
+    return _Link(f'=HYPERLINK("{target}","{cell}")')
 
 
 def _same(stored, recomputed) -> str:
@@ -56,8 +56,28 @@ def _total_cells(data, round_: int) -> dict:
     return cells
 
 
+class _Link(str):
+    """A formula the report itself wrote (the only text that may start with "=")."""
+
+
+def as_text(value):
+    """Text from the audited workbook stays text in the report: Excel would run "=…", "+…",
+    "-…", "@…" typed into a cell as a formula (a leading ' keeps it text and is not shown)."""
+    if isinstance(value, str) and not isinstance(value, _Link) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def report_rows(result, data, book_ref: str) -> tuple[list, list]:
-    """(rows of REPORT_WIDTH values, indexes of heading rows); Thai first, English beside."""
+    """(rows of REPORT_WIDTH values, indexes of heading rows); Thai first, English beside.
+
+    Everything read from the audited workbook (its name, department, stored values, the texts
+    findings quote) is written as text; the report's own links are its only formulas."""
+    rows, headings = _rows(result, data, book_ref)
+    return [[as_text(v) for v in row] for row in rows], headings
+
+
+def _rows(result, data, book_ref: str) -> tuple[list, list]:
     blank = [""] * REPORT_WIDTH
     rows = [
         [f"ผลการตรวจสมุดงาน (audit) — {data.file}", "", "", "", "", ""],
