@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from xlkpi.addin import ADDIN_FILENAME, RIBBON_PART, VBA_MODULE, build_addin, from_hex_text, hex_text, render_vba, vba_sources
+from xlkpi.addin import ADDIN_FILENAME, RIBBON_PART, SHEET_NOTE, VBA_MODULE, build_addin, from_hex_text, hex_text, render_vba, vba_sources
 
 REPO = Path(__file__).resolve().parents[1]
 MACROS = REPO / "macros"
@@ -227,8 +227,9 @@ def test_openpyxl_reads_the_addin_with_its_vba(xlam):
     import openpyxl
 
     wb = openpyxl.load_workbook(_as_xlsm(xlam), keep_vba=True)
-    assert wb.sheetnames == ["_myaddin.conf"]
-    assert wb["_myaddin.conf"]["A1"].value == "Interpreter_Win"
+    # the template's settings sheet is now a note: no key, no value to read
+    assert wb.sheetnames == ["xlkpi"]
+    assert [[c.value for c in row] for row in wb["xlkpi"].iter_rows()] == [[text] for text in SHEET_NOTE]
     assert "xl/vbaProject.bin" in wb.vba_archive.namelist()
 
 
@@ -261,6 +262,7 @@ doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0,
 libs = doc.BasicLibraries
 out = {lib: {m: libs.getByName(lib).getByName(m) for m in libs.getByName(lib).getElementNames()}
        for lib in libs.getElementNames()}
+out["_sheet_a1"] = doc.Sheets.getByIndex(0).getCellByPosition(0, 0).getString()
 print(json.dumps(out))
 doc.close(True)
 try:
@@ -303,6 +305,7 @@ def test_libreoffice_opens_the_addin_and_lists_its_modules_over_uno(tmp_path):
     libraries = _libreoffice_basic(xlam, tmp_path)
     # the VBA project (still named MyAddin, as in the xlwings template) and its three modules
     assert set(libraries["MyAddin"]) == {"ThisWorkbook", "Sheet2", VBA_MODULE}
+    assert libraries["_sheet_a1"] == SHEET_NOTE[0]
     source = _normalized(libraries["MyAddin"][VBA_MODULE])
     # LibreOffice's Basic holds the very source (after its two VBA-support lines)
     body = [line for line in source.split("\n") if not line.startswith(("Rem Attribute", "Option VBASupport"))]

@@ -26,6 +26,12 @@ RIBBON_CALLBACK = f"{VBA_MODULE}.RunMain"
 #: The template's modules, deleted: xlwings' RunPython reads settings from the active workbook.
 TEMPLATE_MODULES = ("xlwings", "Dictionary", "RibbonMyAddin")
 ADDIN_TITLE = "xlkpi — ตัวชี้วัด KPI"
+#: The template's one sheet is xlwings' settings sheet `_myaddin.conf`; nothing reads it any
+#: more, so it becomes a note saying where the settings are.
+SHEET_NAME = "xlkpi"
+SHEET_NOTE = ("xlkpi — ปุ่มประเมินและตรวจสอบ (Score & Audit)",
+              "ไม่มีการตั้งค่าในแผ่นงานนี้: Python ที่ใช้บันทึกไว้ตอน xlkpi addin install — "
+              "no settings here: the Python to run is recorded by xlkpi addin install")
 
 _FIELD = re.compile(r"\{\{([A-Z_]+)\}\}")
 _U_CALL = re.compile(r'U\("([^"\r\n]*)"\)')
@@ -108,6 +114,7 @@ def build_addin(out_dir: Path, interpreter_win: str = "", interpreter_mac: str =
             if RIBBON_PART not in names or VBA_PART not in names:
                 raise RuntimeError(f"{template_path()} has no {RIBBON_PART}; is this the xlwings ribbon template?")
             replacements["docProps/core.xml"] = _with_title(src.read("docProps/core.xml"), ADDIN_TITLE)
+            replacements.update(_note_sheet(src))
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as dst:
                 for info in src.infolist():
                     data = replacements.get(info.filename)
@@ -128,6 +135,23 @@ def build_addin(out_dir: Path, interpreter_win: str = "", interpreter_mac: str =
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def _note_sheet(src) -> dict:
+    """The template's settings sheet rewritten as a two-line note (its name, cells, strings)."""
+    from xml.sax.saxutils import escape
+
+    workbook = src.read("xl/workbook.xml").replace(b'name="_myaddin.conf"', f'name="{SHEET_NAME}"'.encode())
+    sheet = src.read("xl/worksheets/sheet1.xml")
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>{i - 1}</v></c></row>' for i in (1, 2))
+    sheet = re.sub(rb"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>".encode(), sheet, flags=re.S)
+    sheet = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:A2" />', sheet)
+    strings = "".join(f"<si><t>{escape(text)}</t></si>" for text in SHEET_NOTE)
+    shared = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+              f'count="{len(SHEET_NOTE)}" uniqueCount="{len(SHEET_NOTE)}">{strings}</sst>')
+    return {"xl/workbook.xml": workbook, "xl/worksheets/sheet1.xml": sheet,
+            "xl/sharedStrings.xml": shared.encode("utf-8")}
 
 
 def _with_title(core_xml: bytes, title: str) -> bytes:
