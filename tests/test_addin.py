@@ -153,6 +153,8 @@ def test_the_vba_reads_no_setting_from_the_clicked_workbook(xlam):
     # the command line: the recorded python, a fixed command, the name as hex, Excel's window
     assert 'PythonCommand = "import xlkpi;xlkpi.main(\'" & HexText(wb.Name) & "\')"' in text
     assert "sh.Run(cmdLine, 0, True)" in text
+    # nothing depends on the add-in's file name: a renamed copy ("xlkpi (1).xlam") works the same
+    assert "ThisWorkbook.Name" not in text
     # started from the interpreter's folder: -c puts the current directory on Python's path
     assert "sh.CurrentDirectory = fso.GetParentFolderName(python)" in text
 

@@ -54,12 +54,17 @@ Public Sub ScoreAndAudit()
             "xlkpi does not know which Python to run: in a Command Prompt type  py -m xlkpi addin install  and restart Excel.", vbExclamation
         Exit Sub
     End If
+    On Error GoTo Failed
     Application.StatusBar = "xlkpi: " & U("กำลังเริ่ม Python") & " - starting Python..."
     #If Mac Then
         RunOnMac python, wb
     #Else
         RunOnWindows python, wb
     #End If
+    Exit Sub
+Failed:
+    Application.StatusBar = False
+    Say U("เริ่ม Python ไม่ได้: ") & Err.Description, "Python could not be started: " & Err.Description, vbCritical
 End Sub
 
 Private Function Interpreter() As String
@@ -157,10 +162,10 @@ Private Function HexText(ByVal s As String) As String
 End Function
 
 ' The inverse of HexText: the add-in's Thai text and recorded paths are stored this way.
-Private Function U(ByVal hexText As String) As String
+Private Function U(ByVal digits As String) As String
     Dim i As Long, out As String
-    For i = 1 To Len(hexText) - 3 Step 4
-        out = out & ChrW(CLng("&H" & Mid$(hexText, i, 4)))
+    For i = 1 To Len(digits) - 3 Step 4
+        out = out & ChrW(CLng("&H" & Mid$(digits, i, 4)))
     Next i
     U = out
 End Function
