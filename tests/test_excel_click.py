@@ -26,6 +26,8 @@ from xlkpi.workbook.sar import write_sar
 
 from test_excel import _agreement, _threshold_ids, edit_cached_value  # noqa: E402
 
+pytestmark = pytest.mark.libreoffice  # the cards are recalculated by LibreOffice
+
 SAR12 = round_sheet(12)
 RUNPYTHON_ARGV = ["-c", "--from_xl=1", r"--app=C:\Program Files\Microsoft Office\root\Office16\Microsoft Excel",
                   "--hwnd=4242"]
@@ -287,3 +289,27 @@ def test_the_report_opens_in_libreoffice(cards, monkeypatch, tmp_path):
     assert values[(REPORT_SHEET, "A1")].startswith("ผลการตรวจสมุดงาน")
     # the HYPERLINK shows its cell reference as text
     assert cards["score_cell"] in {v for (s, c), v in values.items() if c.startswith("D")}
+
+
+def test_excel_is_found_by_the_window_runpython_names(monkeypatch):
+    from xlkpi.excel import book
+    from xlkpi.excel.book import ClickError
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    with pytest.raises(ClickError, match="--hwnd"):
+        book.desktop_app(["-c", "--from_xl=1"])
+    with pytest.raises(ClickError, match="--hwnd"):
+        book.desktop_app(["-c", "--hwnd=12;calc"])
+    monkeypatch.setattr(sys, "platform", "linux")
+    with pytest.raises(ClickError, match="Windows and macOS"):
+        book.desktop_app(RUNPYTHON_ARGV)
+
+
+@pytest.mark.parametrize("given", ["00", "zz41", "0041004", "\u0000"])
+def test_a_garbled_workbook_name_is_a_message(given, monkeypatch):
+    app = double.App()
+    monkeypatch.setattr(click, "connect", lambda args: app)
+    import xlkpi
+
+    assert xlkpi.main(given) is None
+    assert app.alerts and "Traceback" not in app.alerts[-1]["prompt"]

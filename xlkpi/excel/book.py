@@ -83,16 +83,16 @@ def clicked_name(book_hex: Optional[str], argv) -> str:
 
 def desktop_app(argv):
     """The Excel that ran the button: by --hwnd on Windows, the running Excel on macOS."""
-    xw = xlwings()
     if sys.platform.startswith("win"):
         hwnd = _arg(argv, "hwnd")
         if not hwnd or not hwnd.isdigit():
             raise ClickError("Excel ไม่ได้ส่งหมายเลขหน้าต่าง (--hwnd)", "Excel sent no window number (--hwnd)")
+        xw = xlwings()
         import xlwings._xlwindows as xlwin
 
         return xw.App(impl=xlwin.App(xl=int(hwnd)))
     if sys.platform == "darwin":
-        return xw.apps.active
+        return xlwings().apps.active
     raise ClickError("ปุ่มนี้ใช้ได้กับ Excel บน Windows และ macOS", "the button works with Excel on Windows and macOS")
 
 
