@@ -24,7 +24,6 @@ from xlkpi.audit.reader import read_workbook_data  # noqa: E402
 from xlkpi.engine import score_agreement  # noqa: E402
 from xlkpi.model import MILESTONE, THRESHOLD, WEIGHTED  # noqa: E402
 from xlkpi.sample import sample_ministry  # noqa: E402
-from xlkpi.workbook import style  # noqa: E402
 from xlkpi.workbook.layout import (  # noqa: E402
     MET,
     NOT_MET,

@@ -9,9 +9,6 @@ open a new report workbook, and end every failure in a Thai/English message box.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 

@@ -107,7 +107,7 @@ def install(xlstart: Optional[Path] = None, executable: str = sys.executable, se
     from importlib.metadata import version
 
     from . import __version__
-    from .addin import ADDIN_FILENAME, build_addin
+    from .addin import build_addin
 
     xlstart = Path(xlstart) if xlstart else default_xlstart()
     if xlstart is None:
