@@ -140,7 +140,7 @@ def test_the_vba_reads_no_setting_from_the_clicked_workbook(xlam):
     # the clicked workbook is used for exactly one thing: its name, which travels as hex
     assert re.findall(r"ActiveWorkbook\b[.\w]*", text) == ["ActiveWorkbook"]
     assert set(re.findall(r"\bwb\.\w+", text)) == {"wb.Name"}
-    assert "HexText(wb.Name)" in text
+    assert "WindowsCommandLine(python, wb.Name," in text and "PythonCommand(wb.Name)" in text
     code_only = [re.sub(r'"[^"]*"', '""', line) for line in lines]  # string literals emptied
     for forbidden in (".Sheets", ".Worksheets", ".Path", "FullName", "GetConfig", "RunPython", "Shell ", "Shell(",
                       "Evaluate", "ExecuteExcel4Macro", "Application.Run"):
@@ -151,7 +151,7 @@ def test_the_vba_reads_no_setting_from_the_clicked_workbook(xlam):
     assert 'Environ("USERPROFILE") & "\\" & USER_SETTINGS & "\\xlwings.conf"' in text
     assert 'Private Const USER_SETTINGS As String = ".xlwings"' in text
     # the command line: the recorded python, a fixed command, the name as hex, Excel's window
-    assert 'PythonCommand = "import xlkpi;xlkpi.main(\'" & HexText(wb.Name) & "\')"' in text
+    assert 'PythonCommand = "import xlkpi;xlkpi.main(\'" & HexText(bookName) & "\')"' in text
     assert "sh.Run(cmdLine, 0, True)" in text
     # nothing depends on the add-in's file name: a renamed copy ("xlkpi (1).xlam") works the same
     assert "ThisWorkbook.Name" not in text
@@ -246,7 +246,7 @@ def props(**kw):
         p = PropertyValue(); p.Name = k; p.Value = v; out.append(p)
     return tuple(out)
 
-pipe, path = sys.argv[1], sys.argv[2]
+pipe, path, calls = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 local = uno.getComponentContext()
 resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
 deadline = time.time() + 90
@@ -260,11 +260,17 @@ while True:
         time.sleep(0.2)
 desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
 doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0,
-                                   props(Hidden=True, FilterName="Calc MS Excel 2007 VBA XML", MacroExecutionMode=0))
+                                   props(Hidden=True, FilterName="Calc MS Excel 2007 VBA XML",
+                                         MacroExecutionMode=4 if calls else 0))
 libs = doc.BasicLibraries
 out = {lib: {m: libs.getByName(lib).getByName(m) for m in libs.getByName(lib).getElementNames()}
        for lib in libs.getElementNames()}
 out["_sheet_a1"] = doc.Sheets.getByIndex(0).getCellByPosition(0, 0).getString()
+provider = doc.getScriptProvider()
+out["_calls"] = []
+for name, args in calls:
+    script = provider.getScript(f"vnd.sun.star.script:MyAddin.XlkpiButton.{name}?language=Basic&location=document")
+    out["_calls"].append(script.invoke(tuple(args), (), ())[0])
 print(json.dumps(out))
 doc.close(True)
 try:
@@ -274,7 +280,7 @@ except Exception:
 """
 
 
-def _libreoffice_basic(xlam: Path, work: Path) -> dict:
+def _libreoffice_basic(xlam: Path, work: Path, calls=()) -> dict:
     """{library: {module: source}} of the document's Basic libraries, as LibreOffice lists them over UNO."""
     import os
     import uuid
@@ -288,8 +294,8 @@ def _libreoffice_basic(xlam: Path, work: Path) -> dict:
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        client = subprocess.run([UNO_PYTHON, "-c", _UNO_LIST, pipe, str(xlam)], capture_output=True, text=True,
-                                timeout=180)
+        client = subprocess.run([UNO_PYTHON, "-c", _UNO_LIST, pipe, str(xlam), __import__("json").dumps(calls)],
+                                capture_output=True, text=True, timeout=180)
         assert client.returncode == 0, client.stderr
         return __import__("json").loads(client.stdout.strip().splitlines()[-1])
     finally:
@@ -312,6 +318,63 @@ def test_libreoffice_opens_the_addin_and_lists_its_modules_over_uno(tmp_path):
     # LibreOffice's Basic holds the very source (after its two VBA-support lines)
     body = [line for line in source.split("\n") if not line.startswith(("Rem Attribute", "Option VBASupport"))]
     assert "\n".join(body).strip() == _rendered(interpreter_win=python).strip()
+
+
+#: Appended to the module for the next test only: public doors to its private functions.
+_SELF_TEST = (
+    "Public Function XlkpiHex(ByVal s As String) As String\r\n    XlkpiHex = HexText(s)\r\nEnd Function\r\n"
+    "Public Function XlkpiUnhex(ByVal s As String) As String\r\n    XlkpiUnhex = U(s)\r\nEnd Function\r\n"
+    "Public Function XlkpiInterpreter() As String\r\n    XlkpiInterpreter = Interpreter()\r\nEnd Function\r\n"
+    "Public Function XlkpiSetting(ByVal p As String) As String\r\n"
+    "    XlkpiSetting = SettingFromUserFile(p, \"INTERPRETER_WIN\")\r\nEnd Function\r\n"
+    "Public Function XlkpiCommandLine(ByVal p As String, ByVal b As String, ByVal x As String) As String\r\n"
+    "    XlkpiCommandLine = WindowsCommandLine(p, b, x, 4242)\r\nEnd Function\r\n"
+)
+
+
+def _windows_argv(line: str) -> list:
+    """CommandLineToArgvW for lines without backslash-quote pairs: spaces split outside quotes."""
+    assert '\\"' not in line
+    argv, current, quoted, started = [], "", False, False
+    for ch in line:
+        if ch == '"':
+            quoted, started = not quoted, True
+        elif ch == " " and not quoted:
+            if started:
+                argv.append(current)
+            current, started = "", False
+        else:
+            current, started = current + ch, True
+    if started:
+        argv.append(current)
+    return argv
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_compiles_and_runs_the_vba(tmp_path, monkeypatch):
+    """LibreOffice's VBA mode compiles the whole module (conditional compilation, the ribbon
+    callback's type) and runs its helpers: HexText is Python's hex_text, U its inverse, the
+    recorded interpreter comes back, and a settings file install wrote is read by Input #."""
+    import xlkpi.addin as addin
+    from xlkpi.addin_install import write_settings
+
+    rendered = addin.render_vba
+    monkeypatch.setattr(addin, "render_vba", lambda *a, **k: rendered(*a, **k) + _SELF_TEST)
+    python = r"C:\Users\สมชาย ใจดี\xlkpi-env\Scripts\pythonw.exe"
+    xlam = build_addin(tmp_path / "out", interpreter_win=python)
+    conf = tmp_path / "xlwings.conf"
+    write_settings(conf, [("CONDA PATH", r"C:\conda"), ("INTERPRETER_WIN", r"D:\Python312\pythonw.exe")],
+                   encoding="cp1252")
+    name = "SAR สำนักงาน 2552 & 100% (1).xlsx"
+    excel = r"C:\Program Files\Microsoft Office\root\Office16\Microsoft Excel"
+    calls = [["XlkpiHex", [name]], ["XlkpiUnhex", [hex_text(name)]], ["XlkpiInterpreter", []],
+             ["XlkpiSetting", [str(conf)]], ["XlkpiCommandLine", [python, name, excel]]]
+    results = _libreoffice_basic(xlam, tmp_path, calls)["_calls"]
+    assert results[:4] == [hex_text(name), name, python, r"D:\Python312\pythonw.exe"]
+    # the process the button starts is the one the click benchmark runs
+    from xlkpi.bench_click import command_line
+
+    assert _windows_argv(results[4]) == command_line(python, name, 4242)
 
 
 def _cli_app():

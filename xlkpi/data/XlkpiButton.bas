@@ -109,7 +109,7 @@ Private Sub RunOnMac(ByVal python As String, wb As Workbook)
         Exit Sub
     End If
     logFile = Environ("HOME") & "/xlkpi-click.log"
-    params = "false;;;;" & "|'" & python & "'|" & PythonCommand(wb) & "|xlkpi|" & _
+    params = "false;;;;" & "|'" & python & "'|" & PythonCommand(wb.Name) & "|xlkpi|" & _
              Left(Application.Path, Len(Application.Path) - 4) & "|" & logFile
     On Error GoTo NoScript
     result = AppleScriptTask("xlwings-" & XLWINGS_VERSION & ".applescript", "VbaHandler", params)
@@ -130,8 +130,7 @@ Private Sub RunOnWindows(ByVal python As String, wb As Workbook)
         Application.StatusBar = False
         Exit Sub
     End If
-    cmdLine = """" & python & """ -B -c """ & PythonCommand(wb) & """ --from_xl=1 --app=""" & _
-              Application.Path & "\" & Application.Name & """ --hwnd=" & CStr(Application.Hwnd)
+    cmdLine = WindowsCommandLine(python, wb.Name, Application.Path & "\" & Application.Name, Application.Hwnd)
     Set sh = CreateObject("WScript.Shell")
     ' Python's -c puts the current directory first on its import path: the interpreter's own
     ' folder, never Excel's (often the folder of the workbook last opened).
@@ -148,8 +147,15 @@ Private Sub RunOnWindows(ByVal python As String, wb As Workbook)
 End Sub
 #End If
 
-Private Function PythonCommand(wb As Workbook) As String
-    PythonCommand = "import xlkpi;xlkpi.main('" & HexText(wb.Name) & "')"
+' The command line CreateProcess gets: RunPython's arguments after xlkpi's fixed command.
+Private Function WindowsCommandLine(ByVal python As String, ByVal bookName As String, _
+                                    ByVal excel As String, ByVal hwnd As Long) As String
+    WindowsCommandLine = """" & python & """ -B -c """ & PythonCommand(bookName) & """ --from_xl=1 --app=""" & _
+                         excel & """ --hwnd=" & CStr(hwnd)
+End Function
+
+Private Function PythonCommand(ByVal bookName As String) As String
+    PythonCommand = "import xlkpi;xlkpi.main('" & HexText(bookName) & "')"
 End Function
 
 ' Each UTF-16 code unit as four hex digits: only 0-9 and A-F reach the command line.
