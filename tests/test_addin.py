@@ -476,3 +476,15 @@ def test_settings_file_in_the_ansi_code_page_round_trips(tmp_path):
     write_settings(path, items, encoding="cp874")  # Thai Windows' ANSI code page
     assert path.read_bytes().startswith(b'"INTERPRETER_WIN","C:\\Users\\')
     assert read_settings(path, encoding="cp874") == items
+
+
+def test_python_dash_m_xlkpi_installs_as_the_readme_says(tmp_path):
+    """`py -m xlkpi addin install` (the README's form when Scripts\\ is not on PATH)."""
+    import os
+
+    env = dict(os.environ, HOME=str(tmp_path / "home"), USERPROFILE=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-m", "xlkpi", "addin", "install", "--xlstart", str(tmp_path / "XLSTART")],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "XLSTART" / ADDIN_FILENAME).exists()
+    assert "xlwings" in done.stdout and str(tmp_path / "XLSTART") in done.stdout
