@@ -146,6 +146,24 @@ def test_tampered_card_reported_with_links_into_the_card(cards, monkeypatch):
     assert app.alerts[-1]["mode"] == "critical"
 
 
+def test_formulas_are_read_on_the_desktop(cards, monkeypatch):
+    """Desktop Excel gives formulas (the remote engine does not): a score formula replaced by a
+    constant and another edited are both found."""
+    app, (book,) = _excel_with(cards["clean"])
+    layout = sar_layout(cards["agreement"])
+    first, second = _threshold_ids(cards["agreement"], 2)
+    replaced = double._cell(layout.indicator_row(first).cell(Col.SCORE))
+    edited = double._cell(layout.indicator_row(second).cell(Col.SCORE))
+    cells = book.sheets[SAR12].cells
+    cells[replaced].update(formula=None, value=5.0)
+    cells[edited]["formula"] = "=5"
+    result = _click(app, book.name, monkeypatch)
+    codes = {(f.code, f.cell) for f in result.findings if f.sheet == SAR12}
+    assert ("SAR-FORMULA-REPLACED", layout.indicator_row(first).cell(Col.SCORE)) in codes
+    assert ("SAR-FORMULA-CHANGED", layout.indicator_row(second).cell(Col.SCORE)) in codes
+    assert book.writes == []
+
+
 def test_totals_in_the_report_are_the_stored_and_the_engines(cards, monkeypatch):
     app, (book,) = _excel_with(cards["clean"])
     _click(app, book.name, monkeypatch)
