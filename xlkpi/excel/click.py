@@ -127,4 +127,5 @@ def _tell(app, th: str, en: str) -> None:
             return
         except Exception:
             pass
-    print(text, file=sys.stderr)
+    if sys.stderr is not None:  # pythonw.exe has none
+        print(text, file=sys.stderr)
