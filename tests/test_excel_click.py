@@ -126,7 +126,7 @@ def test_clean_card_audited_without_a_write_report_beside_it(cards, monkeypatch)
     assert result.total_recomputed == score_agreement(cards["agreement"], 12).total
     rows = _report(app)
     assert rows[0][0].endswith(book.name)
-    assert _findings(rows)[0][-1] == "no findings" or all(r[1] != "ข้อผิดพลาด (error)" for r in _findings(rows))
+    assert [r for r in _findings(rows) if r[1] == "ข้อผิดพลาด (error)"] == []
     assert [a["mode"] for a in app.alerts] == ["info"]
     assert "Checked: 0 errors" in app.alerts[0]["prompt"]
     texts = [s for s in app.status_history if s]
@@ -198,7 +198,9 @@ def test_kpi_template(cards, monkeypatch):
     result = _click(app, book.name, monkeypatch)
     assert result is not None and result.kind == KIND_TEMPLATE
     assert book.writes == []
-    assert _report(app)[1][0] == "ส่วนราชการ (department)"
+    rows = _report(app)
+    assert rows[1][:2] == ["ส่วนราชการ (department)", cards["agreement"].department]
+    assert not any(r[0] == "คะแนนรวม (totals)" for r in rows)  # a template has no scores
 
 
 def test_protection_removed_is_seen_on_the_desktop(cards, monkeypatch):
