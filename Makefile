@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 OUT    ?= demo-output
 export XLWINGS_LICENSE_KEY ?= noncommercial
 
-.PHONY: setup system demo test bench clean
+.PHONY: setup system demo test wheel-test docs bench clean
 
 # LibreOffice (headless recalculation over UNO, PDF), the Thai fonts (TH Sarabun New's
 # clone Laksaman) and poppler's pdftoppm/pdfinfo/pdftotext; apt only when something is missing.
@@ -27,10 +27,20 @@ $(VENV)/.installed: pyproject.toml
 setup: system $(VENV)/.installed
 
 demo: setup
-	$(VENV)/bin/xlkpi demo --out $(OUT)
+	$(VENV)/bin/xlkpi demo -o $(OUT)
 
+# Derandomized hypothesis ("ci" profile, tests/conftest.py): the same examples on every clone.
+# The suite includes tests/test_wheel.py: the wheel installed in a fresh venv outside the checkout.
 test: setup
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n 2 --dist loadgroup
+
+# Only the installed-wheel run (build, fresh venv, demo, score, framework check, audit).
+wheel-test: setup
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q tests/test_wheel.py
+
+# The documentation's pictures of the printed SAR Card and KPI Template (tests never write docs/).
+docs: setup
+	$(PY) -m xlkpi.docs_images --output docs
 
 bench: setup
 	$(PY) -m xlkpi.bench

@@ -113,7 +113,7 @@ def test_change_commands_diff_and_decide(tmp_path):
     assert len(json.loads(out.stdout)["changes"]) == 6 and (tmp_path / "a.xlsx").exists()
 
     folder = ministry_folder(tmp_path / "m")
-    out = CliRunner().invoke(cli(), ["change", "request", str(folder), "ddc", str(new), "--reason", "ปรับ"])
+    out = CliRunner().invoke(cli(), ["change", "request", "-m", str(folder), "ddc", str(new), "--reason", "ปรับ"])
     assert out.exit_code == 0, out.output
     out = CliRunner().invoke(cli(), ["change", "decide", str(folder / "changes" / "ddc-1.yaml"), "--approved",
                                      "--date", "2552-02-01", "--note", "ok"])

@@ -94,16 +94,16 @@ def test_review_progress_and_incentive_commands(tmp_path):
     folder = ministry_folder(tmp_path)
     (folder / "ministry.yaml").write_text("ministry: ก\nfiscal_year: 2552\nincentives: {pool: 999}\n", encoding="utf-8")
     run = CliRunner().invoke
-    out = run(cli(), ["review", "add", str(folder), "fda", "3", "--reason", "ขอทบทวน", "--result", "95"])
+    out = run(cli(), ["review", "add", "-m", str(folder), "fda", "3", "--reason", "ขอทบทวน", "--result", "95"])
     assert out.exit_code == 0, out.output
     out = run(cli(), ["review", "decide", str(folder / "reviews" / "fda-1.yaml"), "--rejected", "--date",
                       "2553-01-15"])
     assert out.exit_code == 0, out.output
-    out = run(cli(), ["progress", str(folder), "--json", "-o", str(tmp_path / "progress.xlsx")])
+    out = run(cli(), ["progress", "-m", str(folder), "--json", "-o", str(tmp_path / "progress.xlsx")])
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["กรมควบคุมโรค"]["9"]["missing"] == ["1.1 / ระยะเวลาเฉลี่ยในการสอบสวนโรค", "5.1"]
     assert (tmp_path / "progress.xlsx").exists()
-    out = run(cli(), ["incentives", str(folder), "--json"])
+    out = run(cli(), ["incentives", "--ministry", str(folder), "--json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)["rows"]
     # equal weights 120 : 120 of 999 baht → 499.5 each → 500 to the first (order), 499 to the second

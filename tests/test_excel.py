@@ -394,7 +394,7 @@ def test_fill_remote_book_sends_only_input_cells(blank_card):
     inputs = set(input_cells(agreement))
     for a in actions:
         sheet = data.sheetnames[a["sheet_position"]]
-        cell = f"{excel._column_letter(a['start_column'] + 1)}{a['start_row'] + 1}"
+        cell = f"{excel.column_letter(a['start_column'] + 1)}{a['start_row'] + 1}"
         assert (sheet, cell) in inputs
     values = [a["values"][0][0] for a in actions]
     assert values[0] == 85.5 and "'=รายงาน" in values

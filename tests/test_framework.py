@@ -225,10 +225,31 @@ def test_unknown_framework_and_unknown_year_are_findings():
     assert framework is None and codes(findings) == {"FW-NO-FRAMEWORK"}
 
 
-def test_templates_folder_can_be_overridden(tmp_path, monkeypatch):
+def test_a_frameworks_folder_adds_and_overrides_by_name(tmp_path, monkeypatch):
+    shipped = set(available_frameworks())
+    assert {"fy2552-pilot-ministry", "fy2553-indicator-15", "fy2552-pilot-with-pmqa-2553"} <= shipped
+    (tmp_path / "mine.yaml").write_text("name: mine\nfiscal_years: [2552]\ntotal: 100\n", encoding="utf-8")
+    (tmp_path / "fy2553-indicator-15.yaml").write_text(
+        "name: fy2553-indicator-15\nfiscal_years: [2599]\ncomponent: true\n", encoding="utf-8")
+    monkeypatch.setenv("XLKPI_FRAMEWORKS", str(tmp_path))
+    assert set(available_frameworks()) == shipped | {"mine"}
+    assert load_framework("mine")[0].fiscal_years == (2552,)
+    assert load_framework("fy2553-indicator-15")[0].fiscal_years == (2599,)  # the folder's wins
+    # a framework the shipped one extends is still found, next to it
+    assert load_framework("fy2552-pilot-with-pmqa-2553")[0] is not None
+
+
+def test_the_old_variable_name_still_adds_a_folder(tmp_path, monkeypatch):
     (tmp_path / "mine.yaml").write_text("name: mine\nfiscal_years: [2552]\ntotal: 100\n", encoding="utf-8")
     monkeypatch.setenv("XLKPI_TEMPLATES", str(tmp_path))
-    assert list(available_frameworks()) == ["mine"]
+    assert "mine" in available_frameworks()
+
+
+def test_a_framework_that_is_nowhere_is_a_finding_that_names_the_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("XLKPI_FRAMEWORKS", str(tmp_path))
+    framework, findings = load_framework_for(agreement_of(sample(framework="no-such-framework")))
+    assert framework is None and codes(findings) == {"FW-UNKNOWN"}
+    assert str(tmp_path) in findings[0].message_en
 
 
 def test_a_broken_framework_file_is_a_finding(tmp_path):

@@ -1,20 +1,19 @@
 """The workbooks as a person sees them: printed by LibreOffice to PDF on A4, Thai text in it.
 
-Also writes docs/sar-card.png and docs/kpi-template.png (one page each) from the sample
-ministry's first department, so the documentation shows what the generator really prints.
+The pages the documentation shows (docs/sar-card.png, docs/kpi-template.png) are rendered here
+into a temporary folder by the same code as `python -m xlkpi.docs_images` (`make docs`), the only
+thing that writes docs/.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from xlkpi.recalc import pdf_page_sizes, pdf_to_png, to_pdf
+from xlkpi.docs_images import PAGES, render_pages, write_docs_images
+from xlkpi.recalc import pdf_page_sizes
 from xlkpi.sample import sample_ministry
-from xlkpi.workbook.sar import write_sar
-from xlkpi.workbook.template import write_template
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 A4_PT = (595, 842)  # 210 × 297 mm
@@ -24,10 +23,9 @@ PT_PER_MM = 72 / 25.4
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("render")
-    agreement = sample_ministry()[0]
-    paths = [write_sar(agreement, folder / "sar-card.xlsx"), write_template(agreement, folder / "kpi-template.xlsx")]
-    pdfs = {pdf.stem: pdf for pdf in to_pdf(paths, folder / "pdf")}  # one LibreOffice run
-    return agreement, pdfs, folder
+    rendered = render_pages(folder)
+    pdfs = {name: pdf for name, (pdf, _pages) in rendered.items()}
+    return sample_ministry()[0], pdfs, rendered
 
 
 # pdftotext puts Thai marks above and below the line (ั ิ ี ่ ้ …) where the glyphs sit, not
@@ -89,12 +87,31 @@ def test_kpi_template_prints_one_page_per_indicator_in_thai(printed):
 @pytest.mark.libreoffice
 @pytest.mark.xdist_group("libreoffice")
 def test_pages_render_to_png_for_the_docs(printed):
-    _agreement, pdfs, folder = printed
-    DOCS.mkdir(exist_ok=True)
-    # SAR Card: page 2 is the first page of the 6-month sheet (page 1 is the cover);
-    # KPI Template: page 3 is indicator 1.1, a weighted indicator with its parts.
-    for name, page in (("sar-card", 2), ("kpi-template", 3)):
-        pages = pdf_to_png(pdfs[name], folder / "png" / name, dpi=80)
-        assert len(pages) == len(pdf_page_sizes(pdfs[name]))
+    _agreement, pdfs, rendered = printed
+    for name, page in PAGES:
+        pages = rendered[name][1]
+        assert len(pages) == len(pdf_page_sizes(pdfs[name])) >= page
         assert all(p.stat().st_size > 5000 for p in pages)  # not blank pages
-        shutil.copyfile(pages[page - 1], DOCS / f"{name}.png")
+
+
+def test_the_docs_images_command_writes_only_where_it_is_told(tmp_path, monkeypatch):
+    # write_docs_images is what `python -m xlkpi.docs_images -o FOLDER` runs; rendering is
+    # covered above, so here it is replaced by two small PNGs to keep this test fast.
+    import xlkpi.docs_images as docs_images
+
+    def fake_render(folder):
+        out = {}
+        for name, _page in PAGES:
+            pages = [folder / f"{name}-{n}.png" for n in (1, 2, 3)]
+            for n, page_file in enumerate(pages, 1):
+                page_file.write_bytes(f"{name} page {n}".encode())
+            out[name] = (folder / f"{name}.pdf", pages)
+        return out
+
+    before = {p: p.stat().st_mtime_ns for p in DOCS.glob("*.png")}
+    monkeypatch.setattr(docs_images, "render_pages", fake_render)
+    written = docs_images.write_docs_images(tmp_path / "docs")
+    assert sorted(p.name for p in written) == sorted(f"{name}.png" for name, _ in PAGES)
+    for name, page in PAGES:
+        assert (tmp_path / "docs" / f"{name}.png").read_bytes() == f"{name} page {page}".encode()
+    assert {p: p.stat().st_mtime_ns for p in DOCS.glob("*.png")} == before

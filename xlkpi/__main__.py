@@ -1,4 +1,4 @@
-"""`python -m xlkpi …` (`py -m xlkpi …` on Windows): the command line when Scripts\ is not on PATH."""
+"""`python -m xlkpi …` (on Windows `py -m xlkpi …`) runs the `xlkpi` command."""
 from .cli import app
 
 app(prog_name="xlkpi")

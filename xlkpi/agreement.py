@@ -13,6 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Optional
 
+from .checks import thresholds_have_ends, thresholds_in_order
 from .findings import Finding, error, warning
 from .model import (
     DEPARTMENT_TYPES,
@@ -57,7 +58,7 @@ class _Reader:
         if value is None or value == "–" or value == "-":
             if allow_none:
                 return None
-            self.bad(path, f"ต้องเป็นตัวเลข แต่ว่างอยู่", "must be a number but is blank", "AGR-NUMBER")
+            self.bad(path, "ต้องเป็นตัวเลข แต่ว่างอยู่", "must be a number but is blank", "AGR-NUMBER")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             try:
@@ -105,13 +106,11 @@ class _Reader:
             self.bad(path, f"ต้องมีเกณฑ์ {LEVELS} ระดับ", f"must list {LEVELS} thresholds", "AGR-THRESHOLDS")
             return [None] * LEVELS
         out = [self.number(v, f"{path}[{i}]", allow_none=True) for i, v in enumerate(value)]
-        if out[0] is None or out[-1] is None:
+        if not thresholds_have_ends(out):
             self.bad(path, "เกณฑ์ระดับ 1 และระดับ 5 ต้องไม่ว่าง", "levels 1 and 5 must have thresholds",
                      "AGR-THRESHOLD-ENDS")
             return out
-        defined = [t for t in out if t is not None]
-        sign = -1 if direction == DOWN else 1
-        if any((b - a) * sign <= 0 for a, b in zip(defined, defined[1:])):
+        if not thresholds_in_order(out, direction):
             word_th = "ลดลง" if direction == DOWN else "เพิ่มขึ้น"
             word_en = "decreasing" if direction == DOWN else "increasing"
             self.bad(path, f"เกณฑ์ต้อง{word_th}อย่างเคร่งครัด (direction: {direction})",

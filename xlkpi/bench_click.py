@@ -142,7 +142,7 @@ def card_snapshot(leaves: int = 40, seed: int = 2552) -> dict:
             stored[data.names[name]] = value
     for sheet in snapshot["sheets"]:
         for cell in sheet["cells"]:
-            from .excel.book import column_letter
+            from .workbook.layout import column_letter
 
             key = (sheet["name"], f"{column_letter(cell[1])}{cell[0]}")
             if key in stored:

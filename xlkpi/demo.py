@@ -22,6 +22,7 @@ class DemoContext:
     agreement_files: list = field(default_factory=list)  # Path per department, sample order
     agreements: list = field(default_factory=list)  # Agreement per department, same order
     scores: dict = field(default_factory=dict)  # (department slug, round) -> DepartmentScore
+    failures: list = field(default_factory=list)  # (Thai, English) of what the demo should not show
 
 
 def write_agreements(context: DemoContext) -> list:
@@ -62,34 +63,27 @@ def score_departments(context: DemoContext) -> list:
     return [("คะแนนทุกกรม รอบ 6, 9, 12 เดือน (JSON) / scores of every department, rounds 6, 9, 12", path)]
 
 
-TYPE_LABELS = {
-    "in_mission_group": "ในกลุ่มภารกิจ / in group",
-    "no_mission_group": "ไม่มีกลุ่มภารกิจ / no group",
-    "under_minister": "ขึ้นตรงต่อ รมต. / under minister",
-}
-
-
 def print_summary(context: DemoContext) -> list:
     """One table: each department's totals per round and its dimension scores at 12 months."""
     from rich.table import Table
 
+    from .glossary import DepartmentType
+    from .report_text import fmt, name_column, number_column
     from .sample import DEPARTMENTS, FISCAL_YEAR, MINISTRY
 
-    def fmt(value) -> str:
-        return "–" if value is None else f"{value:.4f}"
-
-    table = Table(title=f"{MINISTRY} — ปีงบประมาณ พ.ศ. {FISCAL_YEAR} (fiscal year {FISCAL_YEAR})")
-    table.add_column("ส่วนราชการ\ndepartment", max_width=34, overflow="ellipsis", no_wrap=True)
-    table.add_column("ประเภท\ntype", max_width=32, overflow="ellipsis", no_wrap=True)
+    table = Table(title=f"{MINISTRY} — ปีงบประมาณ พ.ศ. {FISCAL_YEAR} (fiscal year {FISCAL_YEAR}): "
+                        "คะแนนรวมรอบ 6, 9, 12 เดือน และคะแนนมิติ 1–4 รอบ 12 เดือน — "
+                        "totals at 6, 9 and 12 months, dimensions 1–4 at 12 months")
+    name_column(table, "ส่วนราชการ / ประเภท\ndepartment / type", max_width=40)
     for round_ in ROUNDS:
-        table.add_column(f"รวม {round_} ด.\ntotal {round_}m", justify="right")
+        number_column(table, f"{round_} ด.\n{round_} m")
     for dimension in (1, 2, 3, 4):
-        table.add_column(f"มิติ {dimension}\ndim {dimension} (12m)", justify="right")
+        number_column(table, f"มิติ {dimension}\ndim {dimension}")
     for department, agreement in zip(DEPARTMENTS, context.agreements):
         totals = [fmt(context.scores[department.slug, r].total) for r in ROUNDS]
         dimensions = context.scores[department.slug, 12].dimensions
-        table.add_row(agreement.department, TYPE_LABELS.get(agreement.department_type, agreement.department_type),
-                      *totals, *(fmt(dimensions[str(d)]) for d in (1, 2, 3, 4)))
+        kind = DepartmentType.label(agreement.department_type)
+        table.add_row(f"{agreement.department}\n{kind}", *totals, *(fmt(dimensions[str(d)]) for d in (1, 2, 3, 4)))
     context.console.print(table)
     return []
 
@@ -115,7 +109,9 @@ def run_demo(out: Path, console=None) -> int:
     console.print("\nผลลัพธ์ของการสาธิต / demo outputs:")
     for label, path in outputs:
         console.print(f"  {label}\n    {path}")
-    return 0
+    for th, en in context.failures:  # the demo checks itself: exit 1 when it did not show what it should
+        console.print(f"[red]การสาธิตไม่ผ่าน: {th} / demo failed: {en}[/red]")
+    return 1 if context.failures else 0
 
 
 # --- workbooks, audit and the cycle ----------------------------------------------------
@@ -161,6 +157,17 @@ def detection_table(results, mistakes) -> tuple[list, list]:
     return rows, unexpected
 
 
+def note_detection(context: DemoContext, rows, unexpected) -> None:
+    """A deliberate mistake the audit did not find, or a finding nobody put there, fails the demo."""
+    missed = [m for m, found in rows if not found]
+    if missed:
+        context.failures.append((f"ไม่พบข้อผิดพลาดที่จงใจใส่ไว้ {len(missed)} รายการ",
+                                 f"{len(missed)} deliberate mistakes not found"))
+    if unexpected:
+        context.failures.append((f"มีข้อสังเกตที่ไม่ได้จงใจใส่ไว้ {len(unexpected)} รายการ",
+                                 f"{len(unexpected)} unexpected findings"))
+
+
 def audit_workbooks(context: DemoContext) -> list:
     """The secretariat's audit of every workbook, against the signed agreements."""
     from rich.table import Table
@@ -182,6 +189,7 @@ def audit_workbooks(context: DemoContext) -> list:
     context.console.print(f"ข้อสังเกตอื่นนอกเหนือจากที่จงใจใส่ไว้ / other findings: {len(unexpected)}")
     for file, finding in unexpected[:20]:
         context.console.print(f"  {Path(file).name}: {finding}", markup=False)
+    note_detection(context, rows, unexpected)
     return [("รายงานผลการตรวจสอบ (KPI Audit Report) / audit report", Path(report))]
 
 

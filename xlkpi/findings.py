@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
-ERROR = "error"
-WARNING = "warning"
+from .glossary import Severity
+
+ERROR = Severity.ERROR.value
+WARNING = Severity.WARNING.value
 
 
 @dataclass(frozen=True)

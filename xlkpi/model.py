@@ -10,20 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Union
 
+from .glossary import DepartmentType, Direction, IndicatorKind
+
 ROUNDS = (6, 9, 12)
 DIMENSIONS = (1, 2, 3, 4)
 LEVELS = 5
 
-THRESHOLD = "threshold"
-MILESTONE = "milestone"
-WEIGHTED = "weighted"
-GROUP = "group"
-KINDS = (THRESHOLD, MILESTONE, WEIGHTED, GROUP)
+# The file values of the glossary's terms, as plain strings (records hold what files hold).
+THRESHOLD = IndicatorKind.THRESHOLD.value
+MILESTONE = IndicatorKind.MILESTONE.value
+WEIGHTED = IndicatorKind.WEIGHTED.value
+GROUP = IndicatorKind.GROUP.value
+KINDS = IndicatorKind.values()
 
-UP = "up"
-DOWN = "down"
+UP = Direction.UP.value
+DOWN = Direction.DOWN.value
 
-DEPARTMENT_TYPES = ("in_mission_group", "no_mission_group", "under_minister")
+DEPARTMENT_TYPES = DepartmentType.values()
 
 # A round's result: a number (threshold indicators, weighted parts) or the list of the
 # five milestones met (milestone indicators).

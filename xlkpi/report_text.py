@@ -1,19 +1,33 @@
-"""Readable tables on the terminal (rich), Thai first."""
+"""Readable tables on the terminal (rich), Thai first.
+
+Tables never cut a number: numbers (and indicator ids) are in columns that do not wrap or shrink
+(`number_column`); names are in columns that wrap (`name_column`), so at 80 columns the names
+give way first.  rich measures Thai combining marks (ั ิ ี ่ ้ …) as zero width (rich.cells.cell_len).
+"""
 from __future__ import annotations
 
 from .engine import DepartmentScore
+from .glossary import Dimension
+
+#: Kept for xlkpi.cycle.final_report; new code uses glossary.Dimension.
+DIMENSION_NAMES = {d.value: d.both for d in Dimension}
 from .model import Agreement
 
-DIMENSION_NAMES = {
-    "1": "ประสิทธิผล (effectiveness)",
-    "2": "คุณภาพการให้บริการ (service quality)",
-    "3": "ประสิทธิภาพ (efficiency)",
-    "4": "การพัฒนาองค์การ (organisational development)",
-}
 
 
 def fmt(value) -> str:
     return "–" if value is None else f"{value:.4f}"
+
+
+def number_column(table, header: str, **options) -> None:
+    """A right-aligned column that is never wrapped, shrunk or cut: as wide as its widest cell."""
+    table.add_column(header, justify=options.pop("justify", "right"), no_wrap=True,
+                     **options)
+
+
+def name_column(table, header: str, max_width: int = 60, **options) -> None:
+    """A column of names: wraps (folding a long Thai run) when the table is too wide."""
+    table.add_column(header, max_width=max_width, overflow="fold", **options)
 
 
 def print_score_table(agreement: Agreement, result: DepartmentScore, console=None) -> None:
@@ -24,20 +38,20 @@ def print_score_table(agreement: Agreement, result: DepartmentScore, console=Non
     names = {i.id: i for i in agreement.walk()}
     table = Table(title=f"{agreement.department} — ปีงบประมาณ พ.ศ. {agreement.fiscal_year}, "
                         f"รอบ {result.round} เดือน (round {result.round})")
-    table.add_column("ตัวชี้วัด\nKPI", no_wrap=True, min_width=9)
-    table.add_column("ชื่อ\nname", max_width=60, overflow="ellipsis", no_wrap=True)
-    table.add_column("มิติ\ndim", justify="right", no_wrap=True)
-    table.add_column("น้ำหนัก\nweight", justify="right", no_wrap=True, min_width=7)
-    table.add_column("คะแนน\nscore", justify="right", no_wrap=True, min_width=6)
-    table.add_column("ถ่วงน้ำหนัก\nweighted", justify="right", no_wrap=True, min_width=8)
+    number_column(table, "ตัวชี้วัด\nKPI", justify="left")
+    name_column(table, "ชื่อ\nname")
+    number_column(table, "มิติ\ndim")
+    number_column(table, "น้ำหนัก\nweight")
+    number_column(table, "คะแนน\nscore")
+    number_column(table, "ถ่วงน้ำหนัก\nweighted")
     for s in result.indicators:
         indicator = names[s.id]
         depth = s.id.count(".")
         note = " (ไม่ประเมิน n/a)" if not s.applicable else " (ได้โดยปริยาย granted)" if s.granted else ""
-        table.add_row("  " * depth + s.id, indicator.name + note, str(s.dimension),
+        table.add_row(" " * depth + s.id, indicator.name + note, str(s.dimension),
                       f"{s.weight:g}", fmt(s.score), fmt(s.weighted))
     table.add_section()
     for d, value in result.dimensions.items():
-        table.add_row("", f"รวมมิติที่ {d} {DIMENSION_NAMES[d]}", d, "", "", fmt(value))
+        table.add_row("", f"รวม{Dimension.label(d)}", d, "", "", fmt(value))
     table.add_row("", "[bold]คะแนนรวม (total, out of 5)[/bold]", "", "", "", f"[bold]{fmt(result.total)}[/bold]")
     console.print(table)

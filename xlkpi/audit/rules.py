@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from ..checks import steps_are_even, sums_to, threshold_direction, thresholds_have_ends
 from ..engine import DepartmentScore
 from ..findings import Finding, error, warning
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
@@ -199,15 +200,10 @@ def _criteria_sets(ind: Indicator):
 
 def threshold_problems(thresholds: list, direction: str) -> list:
     """(code, severity, th, en) for a list of five thresholds (DOMAIN §6.1, §9)."""
-    if len(thresholds) != 5 or thresholds[0] is None or thresholds[-1] is None:
+    if not thresholds_have_ends(thresholds):
         return [("TPL-THRESHOLD-ENDS", "error", "เกณฑ์ระดับ 1 หรือระดับ 5 ว่าง", "the level 1 or level 5 threshold is blank")]
-    defined = [(level, t) for level, t in enumerate(thresholds, start=1) if t is not None]
-    steps = [(b - a) / (lb - la) for (la, a), (lb, b) in zip(defined, defined[1:])]
-    if all(s > 0 for s in steps):
-        actual = "up"
-    elif all(s < 0 for s in steps):
-        actual = "down"
-    else:
+    actual = threshold_direction(thresholds)
+    if actual is None:
         return [("TPL-THRESHOLD-ORDER", "error", "เกณฑ์ไม่เรียงลำดับ (ต้องเพิ่มขึ้นหรือลดลงอย่างเคร่งครัด)",
                  "thresholds are not strictly increasing or decreasing")]
     out = []
@@ -215,7 +211,7 @@ def threshold_problems(thresholds: list, direction: str) -> list:
         out.append(("TPL-DIRECTION", "error",
                     f"ทิศทางขัดกับเกณฑ์: ระบุ {direction} แต่เกณฑ์{'เพิ่มขึ้น' if actual == 'up' else 'ลดลง'}",
                     f"the direction says {direction} but the thresholds go {actual}"))
-    if max(abs(s) for s in steps) - min(abs(s) for s in steps) > 1e-9 * max(abs(s) for s in steps):
+    if not steps_are_even(thresholds):
         out.append(("TPL-UNEVEN-STEPS", "warning", "ช่วงห่างระหว่างเกณฑ์แต่ละระดับไม่เท่ากัน",
                     "the steps between levels are uneven"))
     return out
@@ -274,21 +270,21 @@ def find_milestone_without_text(ctx: AuditContext) -> list:
 def find_weights_not_summing(ctx: AuditContext) -> list:
     out = []
     top = sum(i.weight for i in ctx.agreement.indicators)
-    if abs(top - 100) > 1e-9:
+    if not sums_to([i.weight for i in ctx.agreement.indicators], 100):
         out.append(error("TPL-WEIGHT-TOTAL", f"น้ำหนักรวมเป็น {_fmt(top)} ไม่ใช่ 100",
                          f"the weights total {_fmt(top)}, not 100", sheet=COVER_SHEET))
     for ind in ctx.agreement.walk():
         sheet = template_sheet(ind.id)
         if ind.kind == GROUP and ind.applicable:
             children = sum(c.weight for c in ind.children)
-            if abs(children - ind.weight) > 1e-9:
+            if not sums_to([c.weight for c in ind.children], ind.weight):
                 out.append(error("TPL-WEIGHT-CHILDREN",
                                  f"ตัวชี้วัด {ind.id}: น้ำหนักตัวชี้วัดย่อยรวม {_fmt(children)} ไม่เท่ากับ {_fmt(ind.weight)}",
                                  f"indicator {ind.id}: its sub-indicators weigh {_fmt(children)}, not {_fmt(ind.weight)}",
                                  sheet=sheet, cell=template_field_cell("weight"), indicator=ind.id))
         if ind.kind == WEIGHTED and ind.applicable and ind.parts:
             parts = sum(p.weight for p in ind.parts)
-            if abs(parts - 1) > 1e-9:
+            if not sums_to([p.weight for p in ind.parts], 1):
                 out.append(error("TPL-WEIGHT-PARTS", f"ตัวชี้วัด {ind.id}: ผลรวมน้ำหนัก Wi เป็น {_fmt(parts)} ไม่ใช่ 1",
                                  f"indicator {ind.id}: the part weights Wi sum to {_fmt(parts)}, not 1",
                                  sheet=sheet, cell=f"{PART_WEIGHT_COL}{CRITERIA_ROW + 1}", indicator=ind.id))
@@ -305,8 +301,8 @@ def find_framework_breaches(ctx: AuditContext) -> list:
     from ..framework import check_agreement, load_framework_for
 
     spec, findings = load_framework_for(ctx.agreement)
-    if spec is None:
-        return []
+    if spec is None:  # no framework is a finding, never a rule that quietly passes
+        return [f.located(sheet=COVER_SHEET) for f in findings]
     return [f.located(sheet=COVER_SHEET) for f in check_agreement(ctx.agreement, spec)
             if f.code not in FRAMEWORK_CODES_COVERED]
 

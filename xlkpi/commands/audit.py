@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, print_json
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, print_json, round_option, round_or_exit
 
 
 def register(app: typer.Typer) -> None:
@@ -18,9 +18,11 @@ def audit(
     paths: List[Path] = typer.Argument(..., help="ไฟล์หรือโฟลเดอร์ของสมุดงาน — workbooks or folders"),
     agreement: Optional[Path] = typer.Option(None, "--agreement", "-a",
                                              help="คำรับรองที่ลงนาม (ไฟล์หรือโฟลเดอร์) — signed agreement file or folder"),
-    round_: Optional[int] = typer.Option(None, "--round", "-r", help="รอบที่ตรวจ 6, 9, 12 (ค่าปริยาย: รอบล่าสุดที่รายงาน)"),
+    round_: Optional[int] = round_option(None, "รอบที่ตรวจ 6, 9, 12 (ค่าปริยาย: รอบล่าสุดที่รายงาน)",
+                                         "the round to audit (default: the latest reported)"),
     as_json: bool = typer.Option(False, "--json", help="JSON หนึ่งออบเจ็กต์ทาง stdout — one JSON object on stdout"),
-    report: Optional[Path] = typer.Option(None, "--report", help="เขียนรายงานผลการตรวจ .xlsx — write the KPI Audit Report"),
+    report: Optional[Path] = typer.Option(None, "--output", "-o", "--report",
+                                          help="เขียนรายงานผลการตรวจ .xlsx — write the KPI Audit Report"),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="จำนวนกระบวนการ (ค่าปริยาย: ทุกคอร์)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="พิมพ์เฉพาะสรุป — summary only"),
 ):
@@ -29,19 +31,17 @@ def audit(
 
     from ..audit.batch import audit_many, collect, load_signed
 
-    if round_ is not None and round_ not in (6, 9, 12):
-        typer.echo(f"--round ต้องเป็น 6, 9 หรือ 12 / --round must be 6, 9 or 12, not {round_}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    round_or_exit(round_)
     missing = [p for p in paths if not p.exists()]
     if missing or (agreement is not None and not agreement.exists()):
         for p in missing + ([agreement] if agreement is not None and not agreement.exists() else []):
             typer.echo(f"ไม่พบ / not found: {p}", err=True)
         raise typer.Exit(EXIT_USAGE)
     signed, signed_findings = load_signed(agreement)
-    if signed_findings:
+    if signed_findings:  # a bad signed agreement is an input error, like a bad workbook
         for f in signed_findings:
             typer.echo(str(f), err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_FINDINGS)
     files = collect(paths)
     err = Console(stderr=True)
     keep = as_json or report is not None

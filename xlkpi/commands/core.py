@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, print_findings, print_json
+from .common import EXIT_FINDINGS, load_agreement_or_exit, print_findings, print_json, round_option, round_or_exit
 
 
 def register(app: typer.Typer) -> None:
@@ -20,15 +20,13 @@ def register(app: typer.Typer) -> None:
 
 def score(
     agreement: Path = typer.Argument(..., help="ไฟล์คำรับรอง .yaml/.json — the agreement file"),
-    round_: int = typer.Option(12, "--round", "-r", help="รอบการประเมิน 6, 9 หรือ 12 เดือน"),
+    round_: int = round_option(12),
     as_json: bool = typer.Option(False, "--json", help="พิมพ์ JSON หนึ่งออบเจ็กต์ — one JSON object on stdout"),
 ):
     """คำนวณคะแนน — score an agreement for a round."""
     from ..engine import score_agreement
 
-    if round_ not in (6, 9, 12):
-        typer.echo(f"--round ต้องเป็น 6, 9 หรือ 12 / --round must be 6, 9 or 12, not {round_}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    round_or_exit(round_)
     loaded = load_agreement_or_exit(agreement, as_json)
     result = score_agreement(loaded, round_)
     if as_json:
@@ -65,14 +63,14 @@ def framework_check(
 
 
 def framework_list():
-    """รายชื่อกรอบการประเมินที่มี — the frameworks in templates/."""
+    """รายชื่อกรอบการประเมินที่มี — the frameworks xlkpi knows (shipped, and $XLKPI_FRAMEWORKS)."""
     from ..framework import available_frameworks
 
     for name, path in available_frameworks().items():
         typer.echo(f"{name}\t{path}")
 
 
-def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="โฟลเดอร์ผลลัพธ์ — output folder")):
+def demo(out: Path = typer.Option(Path("demo-output"), "--output", "-o", help="โฟลเดอร์ผลลัพธ์ — output folder")):
     """สาธิตทั้งวงจรกับกระทรวงตัวอย่าง — run the cycle on the built-in sample ministry."""
     from ..demo import run_demo
 

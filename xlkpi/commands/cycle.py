@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, print_findings, print_json
+from .common import (EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, ministry_option, print_findings,
+                     print_json, round_option, round_or_exit)
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +45,7 @@ def _date_or_exit(text: str):
 def calendar(
     year: int = typer.Argument(..., help="ปีงบประมาณ พ.ศ. เช่น 2552 — fiscal year (B.E.)"),
     on: Optional[str] = typer.Option(None, "--on", help="วันที่ YYYY-MM-DD (ค.ศ. หรือ พ.ศ.) — show what is due on this date"),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="โฟลเดอร์กระทรวง — the ministry folder, to tell what is done"),
+    folder: Optional[Path] = ministry_option(needed=False),  # to tell what is done
     as_json: bool = typer.Option(False, "--json", help="พิมพ์ JSON — JSON on stdout"),
 ):
     """ปฏิทินการดำเนินงาน — the fiscal year's milestones (and their state on a date)."""
@@ -85,7 +86,7 @@ def _settings_or_exit(folder: Path, as_json: bool = False):
 
 
 def committees(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวงหรือ ministry.yaml — the ministry folder"),
+    folder: Path = ministry_option(),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """ตรวจองค์ประกอบคณะกรรมการ — check the committee roster against DOMAIN §1."""
@@ -106,7 +107,7 @@ def committees(
 def sign(
     agreement: Path = typer.Argument(..., help="ไฟล์คำรับรอง — the agreement file"),
     output: Path = typer.Option(..., "--output", "-o", help="สมุดงานที่จะเขียน — the .xlsx to write"),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="โฟลเดอร์กระทรวง (ชื่อผู้ลงนาม) — for signatories' names"),
+    folder: Optional[Path] = ministry_option(needed=False),  # for the signatories' names
 ):
     """พิมพ์คำรับรองสำหรับลงนาม — write the printable agreement document."""
     from ..cycle.signing import write_agreement_document
@@ -158,7 +159,7 @@ def _load_any_or_exit(path: Path, as_json: bool = False):
 
 
 def change_request(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     department: str = typer.Argument(..., help="รหัสส่วนราชการ (ชื่อไฟล์ใน agreements/) — the department's file stem"),
     proposed: Path = typer.Argument(..., help="คำรับรองฉบับที่ขอเปลี่ยน — the proposed version"),
     reason: str = typer.Option("", "--reason", help="เหตุผล — the department's reason"),
@@ -200,7 +201,7 @@ def change_decide(
 
 
 def change_baseline(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     department: str = typer.Argument(..., help="รหัสส่วนราชการ — the department's file stem"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="เขียนไฟล์ — write it (.yaml/.json)"),
 ):
@@ -220,18 +221,19 @@ def change_baseline(
 
 
 def review_add(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     department: str = typer.Argument(..., help="รหัสส่วนราชการ — the department's file stem"),
     indicator: str = typer.Argument(..., help="ตัวชี้วัด — indicator id"),
     reason: str = typer.Option(..., "--reason", help="เหตุผล — the reason"),
     result: Optional[float] = typer.Option(None, "--result", help="ผลที่ขอ — the result asked for"),
     score: Optional[float] = typer.Option(None, "--score", help="คะแนนที่ขอ — the score asked for"),
-    round_: int = typer.Option(12, "--round", help="รอบ — round"),
+    round_: int = round_option(12),
     date: str = typer.Option("", "--date", help="วันที่ยื่น — date submitted"),
 ):
     """บันทึกคำขอทบทวนผลการประเมิน — record a review request."""
     from ..cycle.reviews import new_review
 
+    round_or_exit(round_)
     review = new_review(folder, department, indicator, reason, round_, result, score, date)
     typer.echo(str(review.path))
 
@@ -260,7 +262,7 @@ def review_decide(
 
 
 def progress(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="สมุดงาน — write the progress workbook"),
     as_json: bool = typer.Option(False, "--json"),
 ):
@@ -285,7 +287,7 @@ def progress(
 
 
 def report_final(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     output: Path = typer.Option(..., "--output", "-o", help="Final Report .xlsx"),
 ):
     """รายงานสรุปผลการประเมินประจำปี — write the Final Report workbook."""
@@ -301,7 +303,7 @@ def report_final(
 
 
 def incentives(
-    folder: Path = typer.Argument(..., help="โฟลเดอร์กระทรวง — the ministry folder"),
+    folder: Path = ministry_option(),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """จัดสรรสิ่งจูงใจ — allocate the reward pool by the tiers in ministry.yaml."""

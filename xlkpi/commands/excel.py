@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def addin_build(
-    out: Path = typer.Option(Path("."), "--out", "-o", help="โฟลเดอร์ผลลัพธ์ — output folder"),
+    out: Path = typer.Option(Path("."), "--output", "-o", help="โฟลเดอร์ผลลัพธ์ — output folder"),
 ):
     """สร้าง xlkpi.xlam — build the Excel add-in with the Score & Audit button."""
     from ..addin import build_addin
@@ -69,8 +69,8 @@ def addin_uninstall(
 def fill(
     workbook: Path = typer.Argument(..., help="SAR Card (.xlsx) ที่จะกรอก — the SAR Card to fill"),
     source: Path = typer.Option(..., "--from", help="ตารางผล (.csv / .xlsx): id, round, result | milestones, part, explanation, evidence"),
-    round_: Optional[int] = typer.Option(None, "--round", help="รอบ 6 / 9 / 12 (เมื่อตารางไม่มีคอลัมน์ round) — the round"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="ไฟล์ผลลัพธ์ (ค่าเริ่มต้น: เขียนทับ) — output file (default: in place)"),
+    round_: Optional[int] = typer.Option(None, "--round", "-r", help="รอบ 6 / 9 / 12 (เมื่อตารางไม่มีคอลัมน์ round) — the round"),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="ไฟล์ผลลัพธ์ (ค่าเริ่มต้น: เขียนทับ) — output file (default: in place)"),
 ):
     """กรอกผลจากตารางลง SAR Card — fill results from a table into a SAR Card (all rows or none)."""
     from ..excel.filling import FillRefused, fill_file, read_table

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
+from ..workbook.layout import column_letter
+
 
 class ClickError(Exception):
     """A reason the click cannot go on, said in Thai and English (shown in a message box)."""
@@ -106,15 +108,7 @@ def find_book(app, name: str):
 
 # --- reading a book ----------------------------------------------------------------------
 
-def column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-_column_letter = column_letter
+_column_letter = column_letter  # the name used before the split
 
 
 def _block(rng):

@@ -6,6 +6,8 @@ plain dict (JSON-able but for dates), so the double itself loads nothing heavy.
 """
 from __future__ import annotations
 
+from ..workbook.layout import column_letter as _letters
+
 COM_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
 
@@ -14,14 +16,6 @@ def _col(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def snapshot_of(path) -> dict:

@@ -95,7 +95,21 @@ def round_sheet(round_: int) -> str:
     return f"SAR {round_} เดือน"
 
 
+# A1 and sheet-name helpers: the same results as openpyxl.utils.get_column_letter and
+# quote_sheetname (tests/test_glossary.py proves it), written here once because the Excel
+# ribbon's click reads books through xlwings and must not import openpyxl (≈0.4 s).
+
+def column_letter(n: int) -> str:
+    """1 → A, 27 → AA (openpyxl.utils.get_column_letter)."""
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def quoted(sheet: str) -> str:
+    """'Sheet name' for a formula (openpyxl.utils.quote_sheetname)."""
     return "'" + sheet.replace("'", "''") + "'"
 
 

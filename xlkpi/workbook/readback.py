@@ -16,6 +16,7 @@ from ..agreement import parse
 from ..findings import Finding, error
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
 from .layout import (
+    column_letter,
     BASELINE_COLUMNS,
     BASELINE_ROW,
     CRITERIA_ROW,
@@ -111,14 +112,6 @@ def as_cells(source):
     return source if hasattr(source, "get") and hasattr(source, "sheetnames") else OpenpyxlCells(source)
 
 
-def _column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def read_meta(wb) -> tuple[Optional[str], Optional[dict]]:
     """(kind, agreement data as generated) from the very hidden sheet, or (None, None)."""
     cells = as_cells(wb)
@@ -127,7 +120,7 @@ def read_meta(wb) -> tuple[Optional[str], Optional[dict]]:
     kind = cells.get(META_SHEET, "B1")
     chunks = []
     column = 2
-    while (value := cells.get(META_SHEET, f"{_column_letter(column)}4")) not in (None, ""):
+    while (value := cells.get(META_SHEET, f"{column_letter(column)}4")) not in (None, ""):
         chunks.append(str(value))
         column += 1
     try:

@@ -1,0 +1,106 @@
+"""One vocabulary (STYLE "one home per concept"): every coded word xlkpi writes in a file, with
+its Thai and English labels.  Reports, messages and workbooks take their labels from here.
+
+Each enum member is a `str` equal to its file value (`Direction.UP == "up"`), so records keep
+plain strings (YAML and JSON write them as such) and code compares either way:
+
+    Direction("down").th        -> "ค่ายิ่งต่ำยิ่งดี"
+    DepartmentType.label("under_minister")  -> "ส่วนราชการที่ขึ้นตรงต่อรัฐมนตรี (a department directly under the Minister)"
+
+Nothing here imports anything but `enum`: `import xlkpi` stays light.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Term(str, Enum):
+    """A coded word: its value as written in files, and its Thai and English labels."""
+
+    def __new__(cls, value: str, th: str, en: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.th = th
+        member.en = en
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def both(self) -> str:
+        """Thai first, English in brackets — the house style for one label."""
+        return f"{self.th} ({self.en})"
+
+    @classmethod
+    def values(cls) -> tuple:
+        """The file values, in order (what a loader accepts)."""
+        return tuple(m.value for m in cls)
+
+    @classmethod
+    def label(cls, value) -> str:
+        """`both` for a known value; an unknown value as it is (never an exception in a report)."""
+        try:
+            return cls(_coded(value)).both
+        except ValueError:
+            return "–" if value is None else str(value)
+
+    @classmethod
+    def th_en(cls, value) -> tuple:
+        """(th, en) for a known value; (value, value) otherwise."""
+        try:
+            member = cls(_coded(value))
+        except ValueError:
+            return str(value), str(value)
+        return member.th, member.en
+
+
+def _coded(value):
+    """Dimension numbers are written as numbers in agreements and as strings in scores."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Direction(Term):
+    UP = "up", "ค่ายิ่งสูงยิ่งดี", "higher is better"
+    DOWN = "down", "ค่ายิ่งต่ำยิ่งดี", "lower is better"
+
+
+class IndicatorKind(Term):
+    THRESHOLD = "threshold", "เกณฑ์การให้คะแนน 1–5", "thresholds 1–5"
+    MILESTONE = "milestone", "ระดับขั้นตอนของความสำเร็จ", "milestones"
+    WEIGHTED = "weighted", "ร้อยละเฉลี่ยถ่วงน้ำหนัก", "weighted average"
+    GROUP = "group", "ตัวชี้วัดที่มีตัวชี้วัดย่อย", "group of indicators"
+
+
+class DepartmentType(Term):
+    IN_MISSION_GROUP = "in_mission_group", "ส่วนราชการที่อยู่ในกลุ่มภารกิจ", "a department in a mission group"
+    NO_MISSION_GROUP = "no_mission_group", "ส่วนราชการที่ไม่มีกลุ่มภารกิจ", "a department without a mission group"
+    UNDER_MINISTER = "under_minister", "ส่วนราชการที่ขึ้นตรงต่อรัฐมนตรี", "a department directly under the Minister"
+
+
+class WorkbookKind(Term):
+    TEMPLATE = "template", "เอกสารสรุปรายละเอียดตัวชี้วัด", "KPI Template"
+    SAR = "sar", "รายงานผลการดำเนินงานตามตัวชี้วัด", "SAR Card"
+
+
+class Status(Term):
+    """An audited workbook's status."""
+
+    OK = "ok", "ผ่าน", "ok"
+    WARNINGS = "warnings", "มีข้อสังเกต", "warnings"
+    ERRORS = "errors", "มีข้อผิดพลาด", "errors"
+    UNREADABLE = "unreadable", "เปิดไม่ได้", "unreadable"
+
+
+class Severity(Term):
+    ERROR = "error", "ข้อผิดพลาด", "error"
+    WARNING = "warning", "ข้อสังเกต", "warning"
+
+
+class Dimension(Term):
+    """The four dimensions of the performance agreement (DOMAIN §4); values as in score files."""
+
+    EFFECTIVENESS = "1", "มิติที่ 1 ด้านประสิทธิผล", "dimension 1: effectiveness"
+    SERVICE_QUALITY = "2", "มิติที่ 2 ด้านคุณภาพการให้บริการ", "dimension 2: service quality"
+    EFFICIENCY = "3", "มิติที่ 3 ด้านประสิทธิภาพของการปฏิบัติราชการ", "dimension 3: efficiency"
+    DEVELOPMENT = "4", "มิติที่ 4 ด้านการพัฒนาองค์การ", "dimension 4: organisational development"
