@@ -30,6 +30,7 @@ from xlkpi.workbook.layout import (
     round_sheet,
     sar_layout,
     template_field_cell,
+    template_milestone_cell,
     template_sheet,
 )
 from xlkpi.workbook.sar import write_sar
@@ -323,8 +324,8 @@ def test_tpl_target_easier_than_last_year(template):
 
 def test_tpl_milestone_text(template):
     ind = next(i for i in template["agreement"].walk() if i.kind == MILESTONE and i.applicable)
-    _sheet, cells = _criteria(ind)
-    _template_check(template, lambda d: d.values.pop(cells[1]), "TPL-MILESTONE-TEXT", cells[1])
+    where = (template_sheet(ind.id), template_milestone_cell(2))  # one row per level (seed 004)
+    _template_check(template, lambda d: d.values.pop(where), "TPL-MILESTONE-TEXT", where)
 
 
 def test_tpl_weight_total(template):
@@ -352,10 +353,45 @@ def test_template_change_saved_with_openpyxl_is_found(template, tmp_path):
     from openpyxl import load_workbook
 
     ind = _threshold_indicator(template)
-    sheet, cell = template_sheet(ind.id), template_field_cell("unit")
+    # a field the department fills (a blank locked field is TPL-AGREEMENT-BLANK, the secretariat's)
+    sheet, cell = template_sheet(ind.id), template_field_cell("data_source")
     wb = load_workbook(template["path"])
     wb[sheet][cell].value = None
     wb.save(tmp_path / "blank-unit.xlsx")
     data, findings = read_workbook_data(tmp_path / "blank-unit.xlsx")
     assert not findings
     assert (sheet, cell) in found(audit(data), "TPL-REQUIRED-BLANK")
+
+
+# --- DOMAIN §6.5a: results due only in the rounds an indicator reports in (issue 13) --------
+
+def test_sar_result_missing_only_for_rounds_an_indicator_reports_in(tmp_path):
+    """A 6-month audit is not a screen of SAR-RESULT-MISSING for annual (PMQA) indicators;
+    a due result left blank still is one, and the not-due rows have no input and no formula."""
+    from xlkpi.model import Agreement, Indicator
+
+    annual = Indicator(id="15", name="PMQA", dimension=4, weight=40, thresholds=[60, 70, 80, 90, 100],
+                       report_rounds=[12], result={12: 85}, evidence={12: "รายงาน"})
+    quarterly = Indicator(id="3", name="งานหลัก", dimension=1, weight=60, thresholds=[60, 70, 80, 90, 100],
+                          result={9: 80, 12: 90}, evidence={9: "ก", 12: "ข"})
+    agreement = Agreement(2552, "กระทรวงทดสอบ", "กรมทดสอบ", indicators=[quarterly, annual])
+    path = write_sar(agreement, tmp_path / "annual.xlsx")
+    raw, findings = read_workbook_data(path)
+    assert raw is not None and not findings
+    data = _calculated(raw, agreement)
+    layout = sar_layout(agreement)
+    six = round_sheet(6)
+    missing = {f.indicator: f.cell for f in audit_data(copy.deepcopy(data), None, 6).findings
+               if f.code == "SAR-RESULT-MISSING"}
+    assert missing == {"3": layout.indicator_row("3").cell(Col.RESULT)}  # 15 is not due at 6
+    result_6 = audit_data(copy.deepcopy(data), None, 6)
+    assert [f.code for f in result_6.findings if f.code != "SAR-RESULT-MISSING"] == []
+    # the 6-month sheet shows 15 as not due, with no formula to tamper with
+    assert "not due" in str(raw.get(six, layout.indicator_row("15").cell(Col.RESULT)))
+    assert raw.formula(six, layout.indicator_row("15").cell(Col.SCORE)) is None
+    # the missing 6-month result of 3 scores the floor: 60 × 1 / 100 = 0.6, on 60 of 100
+    score_6 = score_agreement(agreement, 6)
+    assert (score_6.total, score_6.covered_weight) == (0.6, 60)
+    assert result_6.total_recomputed == pytest.approx(0.6)
+    # at 12 months both are due and reported: nothing missing
+    assert not [f for f in audit_data(copy.deepcopy(data), None, 12).findings if f.code == "SAR-RESULT-MISSING"]

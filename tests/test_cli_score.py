@@ -45,7 +45,9 @@ def test_score_json_is_one_object_scored_by_hand(app, section_10):
     result = run(app, "score", section_10, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)  # the whole of stdout is one JSON object
-    assert set(data) == {"department", "round", "total", "dimensions", "indicators"}
+    assert set(data) == {"department", "round", "total", "dimensions", "indicators",
+                         "covered_weight", "full_weight", "not_due", "missing"}
+    assert (data["covered_weight"], data["full_weight"], data["not_due"], data["missing"]) == (25, 25, [], [])
     assert data["department"] == "กรมควบคุมโรค"
     assert data["round"] == 12
     # Round 12 by hand (DOMAIN §6):
@@ -74,11 +76,15 @@ def test_score_json_round_6(app, section_10):
     data = json.loads(result.stdout)
     assert data["round"] == 6
     scores = {i["id"]: (i["score"], i["weighted"]) for i in data["indicators"]}
-    # 1.1: only part A reported, 70 < 80 → 1; composite 1; weighted 18 × 1 / 100 = 0.18
-    # 1.3 and 5.1 have no 6-month result; 15.1.3 granted → 5 in every round
-    assert scores == {"1": (1.0, 0.18), "1.1": (1.0, 0.18), "1.2": (None, None),
-                      "1.3": (None, None), "5.1": (None, None), "15.1.3": (5.0, 0.05)}
-    assert data["total"] == 0.23  # 0.18 + 0.05
+    # DOMAIN §6.5a: every indicator of §10 reports in every round (no report_rounds), so a
+    # 6-month result that is missing scores the floor, 1.
+    # 1.1: part A 70 < 80 → 1, part B missing → 1; composite 1; weighted 18 × 1 / 100 = 0.18
+    # 1.3 and 5.1 missing → 1; weighted 2 × 1 / 100 = 0.02 and 4 × 1 / 100 = 0.04
+    # 1 = (18 × 1 + 2 × 1) / 20 = 1, weighted 0.18 + 0.02 = 0.2; 15.1.3 granted → 5 in every round
+    assert scores == {"1": (1.0, 0.2), "1.1": (1.0, 0.18), "1.2": (None, None),
+                      "1.3": (1.0, 0.02), "5.1": (1.0, 0.04), "15.1.3": (5.0, 0.05)}
+    assert data["total"] == 0.29  # 0.18 + 0.02 + 0.04 + 0.05
+    assert data["missing"] == ["1.1", "1.3", "5.1"] and data["not_due"] == []
 
 
 def test_score_table_for_people(app, section_10):

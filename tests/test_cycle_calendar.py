@@ -92,3 +92,32 @@ def test_calendar_command_json_with_a_buddhist_era_date():
                        "th": rows[4]["th"], "en": rows[4]["en"], "status": "due", "evidence": ""}
     bad = CliRunner().invoke(cli(), ["calendar", "2552", "--on", "tomorrow"])
     assert bad.exit_code == 2
+
+
+def test_status_reads_what_the_folder_holds_not_file_names(tmp_path):
+    """A blank SAR Card in sar/ is not a report; approvals and OPDC's results recorded are."""
+    from test_cycle_fixtures import DDC, agreement, ministry_folder
+    from xlkpi.cycle.approvals import record_step
+    from xlkpi.workbook.sar import write_sar
+
+    folder = ministry_folder(tmp_path)
+    blank = agreement(DDC)
+    for indicator in blank.walk():
+        indicator.result = {}
+        for part in indicator.parts:
+            part.result = {}
+    write_sar(blank, folder / "sar" / "ddc.xlsx")  # ddc returned its card with nothing typed in
+    (folder / "reports").mkdir()
+    (folder / "reports" / "final-report.xlsx").write_bytes(b"not the real thing")
+    states = {s.milestone.key: s.status for s in status_on(2552, date(2010, 6, 15), folder)}
+    assert states["sar_12"] == OVERDUE  # the fixture's ddc.yaml has results, its SAR Card none
+    assert states["round1_results"] == OVERDUE and states["opdc_round1"] == OVERDUE
+    assert states["final_report"] == OVERDUE  # a file named final-report.xlsx is not enough
+    write_sar(agreement(DDC), folder / "sar" / "ddc.xlsx")  # now with the results
+    for n, stage in enumerate(("drafted", "vetted", "approved", "sent")):
+        record_step(folder, "round1", stage, f"2552-12-1{n}", "", {})
+    (folder / "opdc").mkdir()
+    (folder / "opdc" / "results.yaml").write_text('received_on: "2553-02-20"\nministry: {"1.1": 4}\n', encoding="utf-8")
+    states = {s.milestone.key: s.status for s in status_on(2552, date(2010, 6, 15), folder)}
+    assert states["sar_12"] == DONE and states["round1_results"] == DONE and states["opdc_round1"] == DONE
+    assert states["final_results"] == OVERDUE and states["final_report"] == OVERDUE

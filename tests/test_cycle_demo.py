@@ -31,3 +31,35 @@ def test_run_cycle_on_the_sample_ministry(tmp_path):
     assert reviewed.final.total > reviewed.round1.total
     assert allocation.total == DEMO_POOL
     assert sorted(r.rank for r in results)[0] == 1
+
+
+@pytest.mark.slow
+def test_the_demo_runs_the_year_in_order(tmp_path):
+    """make demo: agreement → signing → rounds → round-1 notice → review → OPDC results →
+    approvals → final → incentives, each output listed with where it is."""
+    import io
+    import re
+
+    import yaml
+    from rich.console import Console
+
+    from xlkpi.demo import run_demo
+
+    text = io.StringIO()
+    assert run_demo(tmp_path, Console(file=text, width=200)) == 0
+    listed = re.findall(r"^    (/\S+)$", text.getvalue(), flags=re.M)
+    assert listed and all(__import__("pathlib").Path(p).exists() for p in listed)
+
+    def first(part):
+        return next(n for n, path in enumerate(listed) if part in path)
+
+    order = [first("/reports/agreement-"), first("/workbooks/sar-cards"), first("/reports/progress"),
+             first("/reports/round1-notice-"), first("/reviews/"), first("/opdc/"),
+             first("/reports/final-report"), first("/reports/incentives")]
+    assert order == sorted(order)
+    folder = tmp_path / "ministry"
+    approvals = yaml.safe_load((folder / "approvals.yaml").read_text(encoding="utf-8"))
+    assert [s["stage"] for s in approvals["round1"]] == ["drafted", "vetted", "approved", "sent"]
+    assert [s["stage"] for s in approvals["final"]][-2:] == ["certified", "announced"]
+    # dtam fails its framework (a deliberate mistake): signed only with a reason, kept
+    assert (folder / "signing" / "dtam.yaml").exists() and not (folder / "signing" / "ddc.yaml").exists()

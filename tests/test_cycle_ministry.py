@@ -12,6 +12,13 @@ GOOD = {
     "fiscal_year": 2552,
     "password": "secret",
     "committees": {
+        "oversight": [
+            {"role": "chair", "name": "นายประธาน", "position": "ปลัดกระทรวงสาธารณสุข"},
+            {"name": "นายรอง", "position": "รองปลัดกระทรวงหัวหน้ากลุ่มภารกิจด้านพัฒนาการสาธารณสุข"},
+            {"name": "ศ.อิสระ", "position": "ผู้ทรงคุณวุฒิ", "independent": True},
+            {"name": "ผู้แทน ก.พ.ร.", "position": "ผู้แทนสำนักงาน ก.พ.ร.", "opdc_nominee": True},
+            {"role": "secretary", "name": "ผอ.แผน", "position": "ผู้อำนวยการสำนักนโยบายและยุทธศาสตร์"},
+        ],
         "negotiation": [
             {"role": "chair", "name": "นายประธาน", "position": "ปลัดกระทรวงสาธารณสุข"},
             {"name": "นายรอง", "position": "รองปลัดกระทรวงหัวหน้ากลุ่มภารกิจ"},
@@ -92,3 +99,20 @@ def test_settings_round_trip_through_the_folder(tmp_path):
     again, findings = load_settings(tmp_path)
     assert findings == [] and again == settings
     assert yaml.safe_load((tmp_path / "ministry.yaml").read_text(encoding="utf-8"))["password"] == "secret"
+
+
+def test_oversight_committee_composition_domain_1():
+    """ชุดที่ 1: chaired by the PS or the deputy PS/CCO; deputy PSs as members; independent
+    experts; an OPDC representative."""
+    data = copy.deepcopy(GOOD)
+    del data["committees"]["oversight"]
+    assert codes(data) == ["COM-OVS-MISSING"]
+    data = copy.deepcopy(GOOD)
+    data["committees"]["oversight"][0]["position"] = "อธิบดีกรมการแพทย์"
+    data["committees"]["oversight"][1]["position"] = "ผู้ตรวจราชการกระทรวง"  # no deputy PS left
+    data["committees"]["oversight"][2]["independent"] = False
+    data["committees"]["oversight"][3]["opdc_nominee"] = False
+    assert codes(data) == ["COM-OVS-CHAIR-POSITION", "COM-OVS-DEPUTIES", "COM-OVS-INDEPENDENT", "COM-OVS-OPDC"]
+    data = copy.deepcopy(GOOD)
+    data["committees"]["oversight"][1]["role"] = "chair"
+    assert codes(data) == ["COM-OVS-CHAIR", "COM-OVS-DEPUTIES"]

@@ -195,17 +195,85 @@ def test_6_4_group_parent():
     assert result.dimensions == {"1": 0.699, "2": 0.0, "3": 0.0, "4": 3.2}
 
 
-def test_6_4_group_parent_with_a_child_missing_a_result():
-    # round 6: only 1.1 reported → parent score = 15 × 3.5 / 15 = 3.5, weighted = 0.525
+def test_6_5a_group_child_due_but_missing_scores_the_floor():
+    # round 6: 1.2 reports in every round but has no 6-month result → 1 (the floor), so
+    # parent = (15 × 3.5 + 5 × 1) / 20 = 57.5 / 20 = 2.875; weighted 0.525 + 0.05 = 0.575
     children = [
         Indicator(id="1.1", dimension=1, weight=15, thresholds=UP_60, result={6: 85}),
         Indicator(id="1.2", dimension=1, weight=5, thresholds=UP_60, result={12: 100}),
     ]
     parent = Indicator(id="1", dimension=1, weight=20, kind="group", children=children)
-    by_id = score_agreement(agreement_of(parent), 6).by_id()
-    assert by_id["1.2"].score is None and by_id["1.2"].weighted is None
-    assert by_id["1"].score == 3.5
-    assert by_id["1"].weighted == 0.525
+    result = score_agreement(agreement_of(parent), 6)
+    by_id = result.by_id()
+    assert (by_id["1.2"].score, by_id["1.2"].weighted, by_id["1.2"].missing) == (1.0, 0.05, True)
+    assert by_id["1"].score == 2.875 and by_id["1"].weighted == 0.575 and by_id["1"].missing
+    assert result.total == 0.575 and result.covered_weight == 20
+
+
+def test_6_5a_group_child_not_due_is_left_out():
+    # the same, but 1.2 reports at 12 months only: round 6 = 1.1 alone, 15 × 3.5 / 15 = 3.5
+    children = [
+        Indicator(id="1.1", dimension=1, weight=15, thresholds=UP_60, result={6: 85}),
+        Indicator(id="1.2", dimension=1, weight=5, thresholds=UP_60, result={12: 100},
+                  report_rounds=[12]),
+    ]
+    parent = Indicator(id="1", dimension=1, weight=20, kind="group", children=children)
+    result = score_agreement(agreement_of(parent), 6)
+    by_id = result.by_id()
+    assert by_id["1.2"].score is None and by_id["1.2"].weighted is None and not by_id["1.2"].due
+    assert by_id["1"].score == 3.5 and by_id["1"].weighted == 0.525
+    # the interim total says what it covers: 0.525 on 15 of 20
+    assert (result.total, result.covered_weight, result.full_weight) == (0.525, 15, 20)
+    assert result.is_partial and result.coverage_text() == "0.5250 on 15 of 20"
+
+
+def test_6_5a_ddc_1_1_missing_part_scores_the_floor_not_the_average():
+    # The issue's case: a weighted indicator whose bad part is not reported at 12 months.
+    # Part 1 (0.6): 93.5 on 80/85/90/95/100 → 3 + 3.5/5 = 3.7; part 2 (0.4) missing → 1.
+    # composite = 0.6 × 3.7 + 0.4 × 1 = 2.22 + 0.4 = 2.62 (3.7 if the missing part were left out)
+    ind = Indicator(id="1.1", dimension=1, weight=18, kind="weighted", parts=[
+        Part("วัคซีน", 0.6, [80, 85, 90, 95, 100], result={12: 93.5}),
+        Part("สอบสวนโรค", 0.4, DOWN_10, direction="down", result={}),
+    ])
+    scored = score_agreement(agreement_of(ind), 12).by_id()["1.1"]
+    assert scored.part_scores == [3.7, 1.0] and scored.composite == 2.62 and scored.score == 2.62
+    assert scored.missing
+    # with the floor at 0: 0.6 × 3.7 + 0.4 × 0 = 2.22
+    assert score_agreement(agreement_of(ind, below_level_1=0), 12).by_id()["1.1"].composite == 2.22
+
+
+def test_6_5a_missing_threshold_and_milestone_results_score_the_floor():
+    threshold = Indicator(id="5.1", dimension=3, weight=40, thresholds=UP_60, result={12: 85})
+    milestone = Indicator(id="1.3", dimension=1, weight=60, kind="milestone", milestones=list("abcde"),
+                          result={12: [True, True, False, False, False]})
+    for policy in (1, 0):
+        by_id = score_agreement(agreement_of(threshold, milestone, below_level_1=policy), 9).by_id()
+        assert by_id["5.1"].score == policy and by_id["1.3"].score == policy
+        assert by_id["5.1"].missing and by_id["1.3"].missing
+
+
+def test_6_5a_weighted_part_not_due_is_left_out_of_the_composite():
+    # part 2 reports at 12 only: round 9's composite is part 1 alone (88 → 2.6)
+    ind = Indicator(id="1.1", dimension=1, weight=18, kind="weighted", parts=[
+        Part("a", 0.6, [80, 85, 90, 95, 100], result={9: 88}),
+        Part("b", 0.4, DOWN_10, direction="down", report_rounds=[12]),
+    ])
+    scored = score_agreement(agreement_of(ind), 9).by_id()["1.1"]
+    assert scored.part_scores == [2.6, None] and scored.composite == 2.6 and not scored.missing
+
+
+def test_6_5a_annual_indicator_is_not_due_at_6_and_9_and_its_group_passes_it_down():
+    # PMQA reports at 12 only: set on the group, its children inherit it
+    pmqa = Indicator(id="15", dimension=4, weight=20, kind="group", report_rounds=[12], children=[
+        Indicator(id="15.1", dimension=4, weight=20, thresholds=UP_60, result={12: 90})])
+    other = Indicator(id="3", dimension=1, weight=80, thresholds=UP_60, result={6: 70, 9: 80, 12: 90})
+    agreement = agreement_of(pmqa, other)
+    for round_, total, covered in ((6, 1.6, 80), (9, 2.4, 80), (12, 4.0, 100)):
+        # 80 × 2 / 100 = 1.6; 80 × 3 / 100 = 2.4; 80 × 4 / 100 + 20 × 4 / 100 = 4.0
+        result = score_agreement(agreement, round_)
+        assert (result.total, result.covered_weight) == (total, covered)
+        assert result.by_id()["15.1"].due == (round_ == 12)
+        assert result.dimensions["4"] == (0.8 if round_ == 12 else 0.0)
 
 
 # --- §6.5 special cases ----------------------------------------------------------------
@@ -304,7 +372,7 @@ indicators:
           - {name: วัคซีน, weight: 0.6, thresholds: [80, 85, 90, 95, 100],
              result: {6: 70, 9: 88, 12: 93.5}}
           - {name: สอบสวนโรค, weight: 0.4, direction: down, thresholds: [10, 8, 6, 4, 2],
-             result: {12: 5}}
+             report_rounds: [12], result: {12: 5}}
       - {id: "1.2", weight: 0, applicable: false, moved_to: "1.1"}
       - {id: "1.3", weight: 2, kind: milestone, milestones: [ก, ข, ค, ง, จ],
          result: {6: [true, false, false, false, false], 9: [true, true, false, true, false],
@@ -325,7 +393,7 @@ indicators:
      result: {6: 55.55, 9: 66.666, 12: 79.99}}
   - {id: "5.1", dimension: 3, weight: 4, thresholds: [72, 76, 80, 84, 88], result: {6: 70, 9: 78.3, 12: 86}}
   - {id: "5.2", dimension: 3, weight: 11, direction: down, thresholds: [20, 15, 10, 5, 0],
-     result: {9: 12, 12: 3}}
+     report_rounds: [9, 12], result: {9: 12, 12: 3}}
   - id: "15"
     dimension: 4
     weight: 20
@@ -339,7 +407,7 @@ indicators:
 # Hand computation, per round: (score, weighted) of every indicator, then totals.
 #
 # 1.1 part A (80/85/90/95/100): r6 70 < 80 → 1; r9 88 → 2 + (88−85)/5 = 2.6;
-#     r12 93.5 → 3 + (93.5−90)/5 = 3.7.  Part B (10/8/6/4/2 down): only r12 5 → 3.5.
+#     r12 93.5 → 3 + (93.5−90)/5 = 3.7.  Part B (10/8/6/4/2 down) reports at 12 only: 5 → 3.5.
 #     composite r6 = 0.6×1/0.6 = 1; r9 = 0.6×2.6/0.6 = 2.6; r12 = 0.6×3.7 + 0.4×3.5 = 2.22 + 1.4 = 3.62
 #     weighted = 18 × s / 100: 0.18, 0.468, 0.6516
 # 1.3 milestones met in order: r6 1, r9 2 (4 without 3 counts for nothing), r12 3
@@ -357,7 +425,7 @@ indicators:
 #     weighted 15 × s/100: 0.23325 → 0.2333 (half up); 0.39999 → 0.4; 0.59985 → 0.5999 (half up)
 # 5.1 (72/76/80/84/88): r6 70 → 1; r9 2 + 2.3/4 = 2.575; r12 4 + 2/4 = 4.5
 #     weighted 4 × s/100: 0.04, 0.103, 0.18
-# 5.2 (down 20/15/10/5/0): r6 none; r9 12 → 2 + (12−15)/(10−15) = 2.6; r12 3 → 4 + (3−5)/(0−5) = 4.4
+# 5.2 (down 20/15/10/5/0) reports at 9 and 12: r6 not due; r9 12 → 2 + (12−15)/(10−15) = 2.6; r12 3 → 4 + (3−5)/(0−5) = 4.4
 #     weighted 11 × s/100: –, 0.286, 0.484
 # 15.1 (60..100): r6 2 + 2.5/10 = 2.25; r9 3.1; r12 4.5.  weighted 17 × s/100: 0.3825, 0.527, 0.765
 # 15.1.3 granted: 5, weighted 0.05 in every round
@@ -426,7 +494,7 @@ def test_6_every_kind_of_indicator_scored_by_hand(every_kind, round_):
     assert result.round == round_ and result.department == "กรมควบคุมโรค"
 
 
-def test_6_3_weighted_part_missing_at_a_round(every_kind):
+def test_6_3_weighted_part_not_due_at_a_round(every_kind):
     # 1.1's second part reports only at 12 months: rounds 6 and 9 use part A alone
     for round_, part_scores, composite in ((6, [1.0, None], 1.0), (9, [2.6, None], 2.6),
                                            (12, [3.7, 3.5], 3.62)):
@@ -435,11 +503,12 @@ def test_6_3_weighted_part_missing_at_a_round(every_kind):
         assert scored.composite == composite
 
 
-def test_6_round_without_a_result_scores_none_and_adds_nothing(every_kind):
-    # 5.2 has no 6-month result: dim 3 at round 6 is 5.1's 0.04 alone
+def test_6_5a_round_an_indicator_does_not_report_in_adds_nothing(every_kind):
+    # 5.2 reports at 9 and 12: dim 3 at round 6 is 5.1's 0.04 alone, on 89 of 100
     result = score_agreement(every_kind, 6)
-    assert result.by_id()["5.2"].score is None
+    assert result.by_id()["5.2"].score is None and not result.by_id()["5.2"].due
     assert result.dimensions["3"] == 0.04
+    assert (result.covered_weight, result.full_weight) == (89, 100)
 
 
 # --- properties ------------------------------------------------------------------------
@@ -589,3 +658,72 @@ def test_property_totals_are_sums_of_leaves(indicators, round_, policy):
             low = min(c.score for c in children)
             high = max(c.score for c in children)
             assert low - 0.00005 <= by_id[indicator.id].score <= high + 0.00005
+
+
+@settings(max_examples=200)
+@given(st.lists(indicator_trees(), min_size=1, max_size=5), st.sampled_from([6, 9, 12]), policies,
+       st.integers(0, 50))
+def test_property_leaving_a_result_out_never_raises_a_score(indicators, round_, policy, pick):
+    """DOMAIN §6.5a: 'Leaving a bad result out must never raise a score.'"""
+    agreement = agreement_of(*indicators, below_level_1=policy)
+    for n, indicator in enumerate(agreement.walk()):
+        indicator.id = f"i{n}"
+    reported = [i for i in agreement.leaves() if round_ in i.result]
+    assume(reported)
+    before = score_agreement(agreement, round_)
+    reported[pick % len(reported)].result.pop(round_)
+    after = score_agreement(agreement, round_)
+    assert after.total <= before.total
+    assert after.covered_weight == before.covered_weight  # still due: the weight still counts
+    old = before.by_id()
+    for s in after.indicators:
+        if s.score is not None:
+            assert s.score <= old[s.id].score
+
+
+def test_6_5a_report_rounds_read_written_and_a_result_not_due_warned():
+    """`report_rounds` on an indicator or a part round-trips; a result for a round the
+    indicator does not report in is a warning (it is not scored), at its field path."""
+    from xlkpi.agreement import dumps, read_text
+
+    text = """
+fiscal_year: 2552
+ministry: m
+department: d
+indicators:
+  - id: "15"
+    dimension: 4
+    weight: 100
+    report_rounds: [12]
+    children:
+      - {id: "15.1", weight: 60, thresholds: [1, 2, 3, 4, 5], result: {6: 3, 12: 4}}
+      - {id: "15.2", weight: 40, kind: weighted, parts: [
+          {name: a, weight: 0.5, thresholds: [1, 2, 3, 4, 5], report_rounds: [6, 12], result: {6: 2, 12: 5}},
+          {name: b, weight: 0.5, thresholds: [1, 2, 3, 4, 5], result: {12: 3}}]}
+"""
+    agreement, findings = read_text(text, "a.yaml")
+    assert [(f.code, f.cell, f.is_error) for f in findings] == [
+        ("AGR-RESULT-NOT-DUE", "indicators[0].children[0].result.6", False)]
+    assert agreement.find("15").report_rounds == [12]
+    assert agreement.find("15.2").parts[0].report_rounds == [6, 12]
+    again, more = read_text(dumps(agreement), "b.yaml")
+    assert again == agreement and [f.code for f in more] == ["AGR-RESULT-NOT-DUE"]
+    # round 6: 15.1 not due; 15.2's part a is due (its own schedule), so 15.2 scores on it alone
+    by_id = score_agreement(agreement, 6).by_id()
+    assert not by_id["15.1"].due and by_id["15.2"].part_scores == [2.0, None] and by_id["15.2"].score == 2.0
+
+
+def test_decided_score_overrides_a_leaf_and_its_group_and_totals_follow():
+    # 1.1 (15, result 85 → 3.5) and 1.2 (5, result 60 → 1); the committee decides 1.2 = 4:
+    # 1.2 weighted 5 × 4 / 100 = 0.2; 1 = (15 × 3.5 + 5 × 4) / 20 = 72.5 / 20 = 3.625, weighted 0.525 + 0.2
+    children = [Indicator(id="1.1", dimension=1, weight=15, thresholds=UP_60, result={12: 85}),
+                Indicator(id="1.2", dimension=1, weight=5, thresholds=UP_60, result={12: 60})]
+    parent = Indicator(id="1", dimension=1, weight=20, kind="group", children=children)
+    result = score_agreement(agreement_of(parent), 12, overrides={"1.2": 4})
+    by_id = result.by_id()
+    assert (by_id["1.2"].score, by_id["1.2"].weighted) == (4.0, 0.2)
+    assert (by_id["1"].score, by_id["1"].weighted) == (3.625, 0.725)
+    assert result.total == 0.725 and result.dimensions["1"] == 0.725
+    # an override of an indicator not scored in the round (not due) changes nothing
+    children[1].report_rounds = [6]
+    assert score_agreement(agreement_of(parent), 12, overrides={"1.2": 4}).total == 0.525

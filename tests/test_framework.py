@@ -40,7 +40,7 @@ def weighted(id_, weight, *part_weights, **more):
 def indicator_15():
     """Indicator 15 of seed 004 for a policy agency: mandatory category 1, voluntary 3."""
     return {
-        "id": "15", "dimension": 4, "weight": 20, "children": [
+        "id": "15", "dimension": 4, "weight": 20, "report_rounds": [12], "children": [
             {"id": "15.1", "weight": 12, "children": [
                 {"id": "15.1.1", "weight": 8, "children": [
                     leaf("15.1.1.1", 4, category=1), leaf("15.1.1.2", 4, category=3)]},
@@ -68,7 +68,7 @@ def sample(**changes):
         "department_type": "in_mission_group",
         "split_reasons": "เน้นผลสัมฤทธิ์ตามภารกิจหลัก",
         "pmqa": {
-            "agency_type": "policy", "categories_fy2552": [2, 5],
+            "agency_type": "policy", "categories_fy2552": [2, 5], "categories_passed_fy2552": [2],
             "mandatory_category": 1, "voluntary_category": 3,
             "plan_kpis": {"15.1.2.1": ["recommended", "recommended"],
                           "15.1.2.2": ["recommended", "recommended", {"type": "custom", "measures": "outcome"}]},
@@ -471,7 +471,7 @@ def test_policy_agency_mandatory_category_is_1_or_4():
 
 def test_service_agency_may_take_6():
     data = pmqa_sample(agency_type="service", categories_fy2552=[3, 5], mandatory_category=6, voluntary_category=1,
-                       rm=["RM2", "RM3", "RM4.1", "RM4.2", "RM4.3", "RM5"])  # not done in 2553: 2, 3, 4, 5
+                       categories_passed_fy2552=[3], rm=["RM2", "RM3", "RM4.1", "RM4.2", "RM4.3", "RM5"])  # not done in 2553: 2, 3, 4, 5
     fifteen = top(data, "15")
     one = child(fifteen, "15.1")
     for group, mandatory_id, voluntary_id in (("15.1.1", "15.1.1.1", "15.1.1.2"), ("15.1.2", "15.1.2.1", "15.1.2.2")):
@@ -637,3 +637,42 @@ def test_undeclared_rm_codes_are_read_from_part_names():
     assert codes(check(data)) == {"FW-PMQA-KPI"}
     rm["parts"][0]["name"] = "ตัวชี้วัดที่ไม่มีรหัส"
     assert codes(check(data)) == {"FW-PMQA-KPI"}
+
+
+# --- DOMAIN §6.5 granted, §6.5a reporting schedule (issue 13) -------------------------------
+
+def test_6_5_granted_only_where_the_framework_allows_it():
+    data = sample()
+    leaf_5_1 = child(top(data, "5"), "5.1")
+    leaf_5_1.update(granted=True, granted_reason="ดีอยู่แล้ว")
+    findings = [f for f in check(data) if f.code == "FW-GRANTED"]
+    assert [(f.indicator, f.cell) for f in findings] == [("5.1", "indicators[4].children[0].granted")]
+    assert "framework does not allow" in findings[0].message_en
+
+
+def test_6_5_granted_15_1_3_only_for_a_category_passed_in_fy2552():
+    # 15.1.3.1 is category 2, passed in FY2552: fine.  Mark 15.1.3.2 (category 5, not passed) too.
+    data = sample()
+    three = child(child(top(data, "15"), "15.1"), "15.1.3")
+    child(three, "15.1.3.2").update(granted=True, granted_reason="อ้างว่าผ่านแล้ว")
+    findings = [f for f in check(data) if f.code == "FW-GRANTED"]
+    assert [f.indicator for f in findings] == ["15.1.3.2"]
+    assert "categories_passed_fy2552" in findings[0].message_en
+    # and nothing passed at all: the granted 15.1.3.1 is an error too
+    data = sample()
+    data["pmqa"] = dict(data["pmqa"], categories_passed_fy2552=[])
+    assert [f.indicator for f in check(data) if f.code == "FW-GRANTED"] == ["15.1.3.1"]
+
+
+def test_6_5a_framework_sets_pmqa_to_report_at_12_months_only():
+    framework = composed()
+    assert framework.find("15").report_rounds == (12,)
+    data = sample()
+    del top(data, "15")["report_rounds"]  # 15 left at the default 6/9/12
+    findings = [f for f in check(data) if f.code == "FW-REPORT-ROUNDS"]
+    assert findings and findings[0].indicator == "15" and findings[0].cell == "indicators[5].report_rounds"
+    # a part under 15 with a schedule of its own is caught too
+    data = sample()
+    plan = child(child(child(top(data, "15"), "15.1"), "15.1.2"), "15.1.2.1")
+    plan["parts"][0]["report_rounds"] = [6, 12]
+    assert [f.indicator for f in check(data) if f.code == "FW-REPORT-ROUNDS"] == ["15.1.2.1"]

@@ -8,12 +8,13 @@ import yaml
 from xlkpi import findings, model
 from xlkpi.agreement import load
 from xlkpi.audit import STATUS_ERRORS, STATUS_OK, STATUS_UNREADABLE, STATUS_WARNINGS
-from xlkpi.glossary import (DepartmentType, Dimension, Direction, IndicatorKind, Severity, Status, Term,
-                            WorkbookKind)
+from xlkpi.glossary import (ApprovalStage, DepartmentType, Dimension, Direction, IndicatorKind, ScoreRound,
+                            Severity, Status, Term, WorkbookKind)
 from xlkpi.sample import write_sample
 from xlkpi.workbook.layout import KIND_SAR, KIND_TEMPLATE
 
-TERMS = [Direction, IndicatorKind, DepartmentType, WorkbookKind, Status, Severity, Dimension]
+TERMS = [Direction, IndicatorKind, DepartmentType, WorkbookKind, Status, Severity, Dimension, ApprovalStage,
+         ScoreRound]
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 
@@ -61,3 +62,11 @@ def test_the_a1_and_sheet_name_helpers_are_openpyxls():
     assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18279))  # A … XFD … ZZZ
     for name in ["SAR 6 เดือน", "ปก", "it's", "Cover", "ตัวชี้วัด 15.1.1"]:
         assert quoted(name) == quote_sheetname(name)
+
+
+def test_the_approvals_use_the_glossarys_stages_in_order():
+    from xlkpi.cycle import approvals
+
+    assert approvals.STAGES[approvals.FINAL] == ApprovalStage.values()
+    assert approvals.STAGES[approvals.ROUND1] == ApprovalStage.values()[:4]  # round 1 ends when sent
+    assert (approvals.ROUND1, approvals.FINAL) == ScoreRound.values()

@@ -282,7 +282,7 @@ def test_sample_is_clean_apart_from_the_listed_mistakes():
 
 def test_ministry_settings_name_the_ministry_and_every_department_file():
     settings = ministry_settings()
-    assert settings["ministry"] == "กระทรวงสาธารณสุข" and settings["fiscal_year"] == 2552
+    assert settings["ministry"] == "กระทรวงสาธารณสุข" and settings["fiscal_year"] == 2553
     assert settings["workbook_password"] == "xlkpi"
     assert [d["file"] for d in settings["departments"]] == [f"{d.slug}.yaml" for d in DEPARTMENTS]
 
@@ -364,3 +364,44 @@ def test_run_demo_writes_what_it_says(tmp_path):
     assert all(1 <= s["total"] <= 5 for s in scores if s["round"] == 12)
     for department, _ in SAMPLE:
         assert department.name in text or department.name[:20] in text
+
+
+def test_one_fiscal_year_whose_indicator_15_texts_agree_with_it():
+    """Issue 13: FY2553 throughout — the framework named, baselines of 2550–2552, PMQA's
+    past year 2552 (15.1.3) and next year's plans 2554 (15.3.3), signed in Oct–Nov 2552."""
+    from xlkpi.framework import check_agreement, load_framework_for
+
+    assert FISCAL_YEAR == 2553
+    for _, agreement in SAMPLE:
+        assert agreement.fiscal_year == 2553 and agreement.framework == "fy2553-pilot-with-pmqa"
+        assert agreement.signed_on == "2009-11-13"  # 13 Nov 2552, in FY2553's Oct–Nov window
+        years = {y for i in agreement.walk() for y in i.baseline}
+        assert years <= {2550, 2551, 2552}
+        fifteen = agreement.find("15")
+        assert fifteen.report_rounds == [12]
+        assert "2552" in agreement.find("15.1.3").name and "2554" in agreement.find("15.3.3").name
+        framework, findings = load_framework_for(agreement)
+        assert framework.name == "fy2553-pilot-with-pmqa" and findings == []
+        codes = {f.code for f in check_agreement(agreement, framework) if f.is_error}
+        assert codes <= {"FW-DIM12-GT-DIM34"}  # dtam's deliberate mistake only
+
+
+def test_issue_13_ddc_1_1_missing_part_counts_at_the_floor():
+    """ddc's 1.1 has a deliberate missing 12-month part: it scored 3.741 averaged over the parts
+    reported, and must score with that part at 1 (DOMAIN §6.5a) — 3.1928 — never higher."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from xlkpi.engine import score_agreement
+
+    ddc = BY_SLUG["ddc"]
+    parts = ddc.find("1.1").parts
+    scored = score_agreement(ddc, 12).by_id()["1.1"]
+    missing = [n for n, p in enumerate(parts) if 12 not in p.result]
+    assert missing == [1] and scored.part_scores[1] == 1.0 and scored.missing
+    weights = [Decimal(repr(p.weight)) for p in parts]
+    scores = [Decimal(repr(s)) for s in scored.part_scores]
+    with_floor = sum(w * s for w, s in zip(weights, scores)) / sum(weights)
+    reported = [n for n in range(len(parts)) if n not in missing]
+    left_out = sum(weights[n] * scores[n] for n in reported) / sum(weights[n] for n in reported)
+    assert scored.composite == float(with_floor.quantize(Decimal("0.0001"), ROUND_HALF_UP)) == 3.1928
+    assert float(left_out.quantize(Decimal("0.001"), ROUND_HALF_UP)) == 3.741  # the issue's figure

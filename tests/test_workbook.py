@@ -27,10 +27,11 @@ INPUT_FILL = "FFF2CC"
 FIRST_ROW = 6  # DOMAIN §8's table starts under the title, department line, policy and headings
 MET, NOT_MET = "ผ่าน", "ไม่ผ่าน"
 ROUND_SHEETS = {6: "SAR 6 เดือน", 9: "SAR 9 เดือน", 12: "SAR 12 เดือน"}
-# The KPI Template fields a department fills in (DOMAIN §7), by the English part of the label
-TEMPLATE_INPUT_LABELS = {"definition", "calculation formula", "data source and collection", "indicator owner",
-                         "owner's phone", "data collector", "collector's phone", "rationale", "conditions",
-                         "evaluation approach", "evidence expected"}
+# The KPI Template fields a department fills in (DOMAIN §7), by their printed Thai label
+TEMPLATE_INPUT_LABELS = {"คำอธิบาย", "ตารางและสูตรการคำนวณ / โดยที่", "แหล่งข้อมูล/วิธีการจัดเก็บข้อมูล",
+                         "ผู้กำกับดูแลตัวชี้วัด", "โทรศัพท์ (ผู้กำกับดูแล)", "ผู้จัดเก็บข้อมูล",
+                         "โทรศัพท์ (ผู้จัดเก็บข้อมูล)", "เหตุผล", "เงื่อนไข", "แนวทางการประเมินผล",
+                         "1. ประเมินผลจากข้อมูล เอกสาร หลักฐานต่าง ๆ", "หน่วยงานผู้รับผิดชอบหลัก"}
 
 
 def generated(seed: int, leaves: int = 40) -> Agreement:
@@ -162,10 +163,9 @@ def test_template_unlocked_cells_are_exactly_the_descriptive_fields_and_baseline
         expected, fields = set(), set()
         for row in range(1, ws.max_row + 1):
             label = str(ws[f"A{row}"].value or "")
-            english = label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else ""
-            if english in TEMPLATE_INPUT_LABELS:
+            if label in TEMPLATE_INPUT_LABELS:
                 expected.add(f"B{row}")
-                fields.add(english)
+                fields.add(label)
             if label.startswith("ข้อมูลพื้นฐาน"):  # baseline: a value under each fiscal year
                 expected |= {f"{c}{row + 1}" for c in "BCDEF" if isinstance(ws[f"{c}{row}"].value, int)}
         assert fields == TEMPLATE_INPUT_LABELS, ws.title

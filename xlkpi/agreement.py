@@ -28,6 +28,7 @@ from .model import (
     Agreement,
     Contact,
     Indicator,
+    rounds_of,
     Part,
 )
 
@@ -149,6 +150,25 @@ class _Reader:
                     out[round_] = number
         return out
 
+    def report_rounds(self, value: Any, path: str) -> Optional[list]:
+        """The rounds an indicator or part reports in (DOMAIN §6.5a); None = inherited."""
+        if value in (None, []):
+            return None
+        if isinstance(value, (int, str)):
+            value = [value]
+        rounds = []
+        for raw in value if isinstance(value, list) else [value]:
+            try:
+                round_ = int(raw)
+            except (TypeError, ValueError):
+                round_ = None
+            if round_ not in ROUNDS:
+                self.bad(path, f"รอบที่รายงานต้องเป็น 6, 9 หรือ 12 ไม่ใช่ {raw!r}",
+                         f"a reporting round must be 6, 9 or 12, not {raw!r}", "AGR-ROUND")
+            elif round_ not in rounds:
+                rounds.append(round_)
+        return sorted(rounds) or None
+
     def round_texts(self, value: Any, path: str) -> dict:
         if not value:
             return {}
@@ -198,6 +218,7 @@ class _Reader:
             direction=direction,
             interpolate=self.boolean(data.get("interpolate"), f"{path}.interpolate", True),
             result=self.results(data.get("result"), f"{path}.result", milestone=False),
+            report_rounds=self.report_rounds(data.get("report_rounds"), f"{path}.report_rounds"),
         )
 
     def indicator(self, data: Any, path: str, parent: Optional[Indicator] = None) -> Optional[Indicator]:
@@ -245,9 +266,11 @@ class _Reader:
             conditions=self.text(data.get("conditions"), f"{path}.conditions"),
             evaluation=self.text(data.get("evaluation"), f"{path}.evaluation"),
             evidence_expected=self.text(data.get("evidence_expected"), f"{path}.evidence_expected"),
+            responsible_unit=self.text(data.get("responsible_unit"), f"{path}.responsible_unit"),
             explanation=self.round_texts(data.get("explanation"), f"{path}.explanation"),
             evidence=self.round_texts(data.get("evidence"), f"{path}.evidence"),
             category=data.get("category"),
+            report_rounds=self.report_rounds(data.get("report_rounds"), f"{path}.report_rounds"),
         )
         scored = applicable and not granted
         if kind == THRESHOLD:
@@ -338,7 +361,30 @@ def parse(data: Any, source: str = "<data>") -> tuple[Optional[Agreement], list[
     """Build an agreement from parsed YAML/JSON data; findings say what is wrong with it."""
     reader = _Reader(source)
     agreement = reader.agreement(data)
+    if agreement is not None:
+        _warn_results_not_due(agreement, reader)
     return agreement, reader.findings
+
+
+def _warn_results_not_due(agreement: Agreement, reader: "_Reader") -> None:
+    """A result for a round the indicator does not report in is not scored (DOMAIN §6.5a)."""
+
+    def visit(indicator: Indicator, path: str, inherited: tuple) -> None:
+        own = indicator.own_rounds(inherited)
+        holders = [(indicator.result, own, indicator.id, path)] + [
+            (p.result, rounds_of(p.report_rounds, own), f"{indicator.id} ({n + 1})", f"{path}.parts[{n}]")
+            for n, p in enumerate(indicator.parts)]
+        for results, rounds, label, where in holders:
+            for round_ in sorted(set(results) - set(rounds)):
+                reader.warn(f"{where}.result.{round_}",
+                            f"ตัวชี้วัด {label} ไม่ต้องรายงานผลรอบ {round_} เดือน (report_rounds) ผลนี้จึงไม่นำมาคิดคะแนน",
+                            f"indicator {label} does not report in the {round_}-month round (report_rounds): "
+                            "this result is not scored", "AGR-RESULT-NOT-DUE")
+        for n, child in enumerate(indicator.children):
+            visit(child, f"{path}.children[{n}]", own)
+
+    for n, top in enumerate(agreement.indicators):
+        visit(top, f"indicators[{n}]", ROUNDS)
 
 
 def read_text(text: str, source: str = "<text>") -> tuple[Optional[Agreement], list[Finding]]:
@@ -392,6 +438,8 @@ def part_to_dict(part: Part) -> dict:
         data["direction"] = part.direction
     if not part.interpolate:
         data["interpolate"] = False
+    if part.report_rounds:
+        data["report_rounds"] = sorted(part.report_rounds)
     return _clean(data)
 
 
@@ -420,9 +468,11 @@ def indicator_to_dict(indicator: Indicator, parent: Optional[Indicator] = None) 
     if indicator.granted:
         data["granted"] = True
     data["granted_reason"] = indicator.granted_reason
+    if indicator.report_rounds:
+        data["report_rounds"] = sorted(indicator.report_rounds)
     data["result"] = _results(indicator.result)
     for name in ("definition", "formula", "data_source", "rationale", "conditions", "evaluation",
-                 "evidence_expected"):
+                 "evidence_expected", "responsible_unit"):
         data[name] = getattr(indicator, name)
     data["baseline"] = {y: _number(v) for y, v in sorted(indicator.baseline.items())}
     for name in ("owner", "collector"):

@@ -1,6 +1,6 @@
 """`make bench`: the audit of a ministry's folder against LibreOffice's recalculation of it.
 
-    python -m xlkpi.bench [--n 1000] [--distinct D] [--lo-files L] [--out DIR]
+    python -m xlkpi.bench [--n 1000] [--distinct D] [--lo-files L] [--verify-files V] [--out DIR]
 
 By default every one of the N workbooks is generated, and LibreOffice's headless
 recalculation of the whole folder (one soffice, timed in a child) is at once the setup that
@@ -20,6 +20,9 @@ stores the values and the figure the audit is compared with.  `--distinct D` and
    every copy.  `--lo-files N` times the whole folder (about 0.5-2 s a workbook).
    CPU seconds of every process are reported beside the wall times: on a shared machine
    they do not depend on what else runs.
+4. Times `xlkpi verify` (the `formulas` recomputation, all cores) on the folder's first
+   `--verify-files` distinct workbooks and on one alone, and reports its time and CPU per
+   card beside LibreOffice's per card from step 3 (`verify_figures`).
 
 The last line printed is one JSON object with the figures.
 """
@@ -120,6 +123,50 @@ def measure_libreoffice(paths: list[Path], out_dir: Path) -> dict:
     return figures
 
 
+def measure_verify(paths: list[Path], workers: int | None = None) -> dict:
+    """`xlkpi verify` of `paths` (the batch, all cores) in a child: wall time, CPU, peak RSS."""
+    command = [sys.executable, "-m", "xlkpi.cli", "verify", *map(str, paths), "--quiet"]
+    if workers:
+        command += ["--workers", str(workers)]
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def verify_figures(folder: Path, distinct: int, lo: dict, lo_files: int, verify_files: int,
+                   workers: int | None = None, log=print) -> dict:
+    """`xlkpi verify` per card beside LibreOffice's per card, from the same run.
+
+    Verify is timed on the folder's first `verify_files` workbooks, all distinct (the
+    folder's first `distinct` files are): a copy would find every step of `formulas` already
+    computed. LibreOffice's per card is its timed run over its `lo_files` workbooks, soffice's
+    start included, as verify's includes Python's.
+    """
+    count = max(1, min(verify_files, distinct))
+    paths = sorted(folder.iterdir())[:count]
+    run = measure_verify(paths, workers)
+    log(f"xlkpi verify of {count}: {run}")
+    one = measure_verify(paths[:1], 1)
+    log(f"xlkpi verify of 1: {one}")
+    lo_one = measure_libreoffice(paths[:1], folder.parent / "lo-verify-one")
+    log(f"LibreOffice recalculated 1: {lo_one}")
+    return {
+        "verify_files": count,
+        "verify_exit_code": run["rc"],
+        "verify_s_per_card": round(run["wall_s"] / count, 3),
+        "verify_cpu_s_per_card": round(run["cpu_s"] / count, 3),
+        "verify_peak_rss_mb": round(run["peak_rss_mb"], 1),
+        "libreoffice_s_per_card": round(lo["wall_s"] / lo_files, 3),
+        "libreoffice_cpu_s_per_card": round(lo["cpu_s"] / lo_files, 3),
+        "verify_time_ratio": round(run["wall_s"] / count / (lo["wall_s"] / lo_files), 2),
+        "verify_cpu_ratio": round(run["cpu_s"] / count / (lo["cpu_s"] / lo_files), 2),
+        "verify_one_card_s": round(one["wall_s"], 2),
+        "verify_one_card_cpu_s": round(one["cpu_s"], 2),
+        "verify_one_card_peak_rss_mb": round(one["peak_rss_mb"], 1),
+        "libreoffice_one_card_s": round(lo_one["wall_s"], 2),
+        "libreoffice_one_card_cpu_s": round(lo_one["cpu_s"], 2),
+    }
+
+
 def _click() -> dict:
     """The ribbon-click measurement of xlkpi.bench_click, when it exists."""
     try:
@@ -140,7 +187,7 @@ def _click() -> dict:
 
 
 def run(n: int, distinct: int, lo_files: int, out: Path | None, leaves: int = 40,
-        workers: int | None = None, log=print) -> dict:
+        workers: int | None = None, log=print, verify_files: int = 200) -> dict:
     from .recalc import libreoffice_recalc
 
     distinct = max(1, min(distinct or n, n))
@@ -227,6 +274,8 @@ def run(n: int, distinct: int, lo_files: int, out: Path | None, leaves: int = 40
             "cores": os.cpu_count(),
             "load_avg_1m": round(os.getloadavg()[0], 2),
         })
+        if verify_files:
+            figures.update(verify_figures(folder, distinct, lo, lo_files, verify_files, workers, log))
         figures.update(_click())
         return figures
     finally:
@@ -244,9 +293,11 @@ def main(argv=None) -> None:
     parser.add_argument("--leaves", type=int, default=40, help="indicators per workbook (default 40)")
     parser.add_argument("--workers", "-j", type=int, default=None, help="audit processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=None, help="keep the files here (e.g. bench-output/)")
+    parser.add_argument("--verify-files", type=int, default=200,
+                        help="distinct workbooks `xlkpi verify` is timed on (default 200; 0: none)")
     args = parser.parse_args(argv)
     figures = run(args.n, args.distinct, args.lo_files, args.out, args.leaves, args.workers,
-                  log=lambda *a: print(*a, file=sys.stderr, flush=True))
+                  log=lambda *a: print(*a, file=sys.stderr, flush=True), verify_files=args.verify_files)
     print(json.dumps(figures, ensure_ascii=False))
 
 

@@ -23,6 +23,7 @@ class DemoContext:
     agreements: list = field(default_factory=list)  # Agreement per department, same order
     scores: dict = field(default_factory=dict)  # (department slug, round) -> DepartmentScore
     failures: list = field(default_factory=list)  # (Thai, English) of what the demo should not show
+    ministry: Path = None  # the ministry folder the cycle's steps work in
 
 
 def write_agreements(context: DemoContext) -> list:
@@ -73,14 +74,17 @@ def print_summary(context: DemoContext) -> list:
 
     table = Table(title=f"{MINISTRY} — ปีงบประมาณ พ.ศ. {FISCAL_YEAR} (fiscal year {FISCAL_YEAR}): "
                         "คะแนนรวมรอบ 6, 9, 12 เดือน และคะแนนมิติ 1–4 รอบ 12 เดือน — "
-                        "totals at 6, 9 and 12 months, dimensions 1–4 at 12 months")
+                        "totals at 6, 9 and 12 months (w = น้ำหนักที่คะแนนระหว่างปีครอบคลุม, the weight an interim total covers), "
+                        "dimensions 1–4 at 12 months")
     name_column(table, "ส่วนราชการ / ประเภท\ndepartment / type", max_width=40)
     for round_ in ROUNDS:
         number_column(table, f"{round_} ด.\n{round_} m")
     for dimension in (1, 2, 3, 4):
         number_column(table, f"มิติ {dimension}\ndim {dimension}")
     for department, agreement in zip(DEPARTMENTS, context.agreements):
-        totals = [fmt(context.scores[department.slug, r].total) for r in ROUNDS]
+        # an interim total with the weight it covers below it (DOMAIN §6.5a): "2.1834" / "(w 80)"
+        totals = [fmt(s.total) + (f"\n(w {s.covered_weight:g})" if s.is_partial else "")
+                  for s in (context.scores[department.slug, r] for r in ROUNDS)]
         dimensions = context.scores[department.slug, 12].dimensions
         kind = DepartmentType.label(agreement.department_type)
         table.add_row(f"{agreement.department}\n{kind}", *totals, *(fmt(dimensions[str(d)]) for d in (1, 2, 3, 4)))
@@ -193,11 +197,28 @@ def audit_workbooks(context: DemoContext) -> list:
     return [("รายงานผลการตรวจสอบ (KPI Audit Report) / audit report", Path(report))]
 
 
-def agreement_cycle(context: DemoContext) -> list:
-    """Signing documents, a change request, rounds progress, a review, the Final Report."""
-    from .cycle.demo_steps import run_cycle
+def sign_agreements(context: DemoContext) -> list:
+    """The ministry folder, the agreement documents through the signing gate, a change request."""
+    from .cycle.demo_steps import SIGNING_STEPS, setup_folder
 
-    return run_cycle(context.agreement_files, context.out)
+    context.ministry, written = setup_folder(context.agreement_files, context.out)
+    for step in SIGNING_STEPS:
+        written += step(context.ministry)
+    return written
 
 
-STEPS += [write_workbooks, audit_workbooks, agreement_cycle]
+def cycle_year(context: DemoContext) -> list:
+    """After the rounds: progress, round-1 approvals and notices, a review, OPDC's results,
+    final approvals and certification, the Final Report, incentives."""
+    from .cycle.demo_steps import YEAR_STEPS
+
+    written: list = []
+    for step in YEAR_STEPS:
+        written += step(context.ministry)
+    return written
+
+
+# The year in order (DOMAIN §2, §3): agreements → signing (and a change request) → the rounds'
+# workbooks and audit → progress → round-1 approval and notices → review → OPDC's results →
+# final approval and certification → Final Report → incentives.
+STEPS += [sign_agreements, write_workbooks, audit_workbooks, cycle_year]

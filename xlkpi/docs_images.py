@@ -1,7 +1,7 @@
 """The documentation's pictures of what the generator prints: `python -m xlkpi.docs_images`
-(or `make docs`) rewrites docs/sar-card.png and docs/kpi-template.png from the sample ministry's
-first department, printed by LibreOffice on A4.  Tests call `render_pages` into a temporary
-folder; only this command writes docs/."""
+(or `make docs`) rewrites docs/kpi-template.png, docs/sar-card.png, docs/proposal.png and
+docs/audit-report.png from the sample ministry, printed by LibreOffice on A4.  Tests call
+`render_pages` into a temporary folder; only this command writes docs/."""
 from __future__ import annotations
 
 import argparse
@@ -9,25 +9,27 @@ import shutil
 import tempfile
 from pathlib import Path
 
-#: (name, page): SAR Card page 2 is the first page of the 6-month sheet (page 1 is the cover);
-#: KPI Template page 3 is indicator 1.1, a weighted indicator with its parts.
-PAGES = (("sar-card", 2), ("kpi-template", 3))
+#: (form, text on the page shown): indicator 1.1's first page (a weighted indicator), the
+#: 6-month sheet's first page, the proposal table, the audit report's summary
+PAGES = (("kpi-template", "ตัวชี้วัดที่ 1.1"), ("sar-card", "ค่าคะแนนถ่วงน้ำหนัก"),
+         ("proposal", "ข้อเสนอตัวชี้วัดของส่วนราชการ"), ("audit-report", "รายงานผลการตรวจสอบตัวชี้วัด"))
 DPI = 80
 
 
 def render_pages(folder: Path) -> dict:
-    """Print the sample's first SAR Card and KPI Template to PDF and PNG in `folder`:
-    {name: (pdf, [page PNGs in order])}."""
+    """Print the forms to PDF and PNG in `folder`: {name: (pdf, [page PNGs in order], page shown)}."""
+    from .printing import page_with, sample_forms
     from .recalc import pdf_to_png, to_pdf
-    from .sample import sample_ministry
-    from .workbook.sar import write_sar
-    from .workbook.template import write_template
 
     folder = Path(folder)
-    agreement = sample_ministry()[0]
-    paths = [write_sar(agreement, folder / "sar-card.xlsx"), write_template(agreement, folder / "kpi-template.xlsx")]
+    forms = sample_forms(folder / "forms", cycle=False)
+    paths = [forms[name] for name, _ in PAGES]
     pdfs = {pdf.stem: pdf for pdf in to_pdf(paths, folder / "pdf")}  # one LibreOffice run
-    return {name: (pdfs[name], pdf_to_png(pdfs[name], folder / "png" / name, dpi=DPI)) for name, _ in PAGES}
+    out = {}
+    for name, needle in PAGES:
+        pdf = pdfs[Path(forms[name]).stem]
+        out[name] = (pdf, pdf_to_png(pdf, folder / "png" / name, dpi=DPI), page_with(pdf, needle))
+    return out
 
 
 def write_docs_images(docs: Path) -> list:
@@ -37,10 +39,11 @@ def write_docs_images(docs: Path) -> list:
     written = []
     with tempfile.TemporaryDirectory(prefix="xlkpi-docs-") as work:
         rendered = render_pages(Path(work))
-        for name, page in PAGES:
+        for name, _needle in PAGES:
+            _pdf, pages, page = rendered[name]
             target = docs / f"{name}.png"
             partial = target.with_suffix(".png.part")
-            shutil.copyfile(rendered[name][1][page - 1], partial)
+            shutil.copyfile(pages[page - 1], partial)
             partial.replace(target)
             written.append(target)
     return written

@@ -17,6 +17,7 @@ from .model import (
     WEIGHTED,
     Agreement,
     Indicator,
+    rounds_of,
 )
 from .rounding import excel_round
 
@@ -79,8 +80,8 @@ def score_milestones(met: list, below_level_1: float = 1) -> float:
 def weighted_composite(weights_scores: list) -> Optional[float]:
     """Σ(Wi × SMi) / ΣWi over the parts that have a score, rounded (DOMAIN §6.3).
 
-    Parts without a result in the round are left out of both sums, so an interim round
-    is scored on what has been reported.
+    A part is None only when it is not due in the round (DOMAIN §6.5a): it is left out of
+    both sums.  A due part without a result has already been scored at the floor.
     """
     scored = [(w, s) for w, s in weights_scores if s is not None]
     total_weight = 0.0
@@ -107,6 +108,8 @@ class IndicatorScore:
     is_group: bool = False
     applicable: bool = True
     granted: bool = False
+    due: bool = True  # False when the indicator does not report in the round (DOMAIN §6.5a)
+    missing: bool = False  # a due result (or part) was not reported and scored at the floor
 
 
 @dataclass
@@ -116,6 +119,17 @@ class DepartmentScore:
     total: float
     dimensions: dict  # "1".."4" -> weighted-score total
     indicators: list  # IndicatorScore for every indicator, parents before their children
+    covered_weight: float = 100.0  # Σ weight of the leaves due in the round (DOMAIN §6.5a)
+    full_weight: float = 100.0  # Σ weight of every applicable leaf
+
+    @property
+    def is_partial(self) -> bool:
+        """An interim total: some weight does not report in this round."""
+        return self.covered_weight < self.full_weight - 1e-9
+
+    def coverage_text(self) -> str:
+        """"3.2100 on 64 of 100" (Thai: "จากน้ำหนัก 64 ของ 100")."""
+        return f"{self.total:.4f} on {_number_text(self.covered_weight)} of {_number_text(self.full_weight)}"
 
     def by_id(self) -> dict:
         return {s.id: s for s in self.indicators}
@@ -129,7 +143,17 @@ class DepartmentScore:
             "indicators": [
                 {"id": s.id, "score": s.score, "weighted": s.weighted} for s in self.indicators
             ],
+            # DOMAIN §6.5a: the weight this round's total covers, what is not due in it, and
+            # which due results were missing (scored at the floor)
+            "covered_weight": self.covered_weight,
+            "full_weight": self.full_weight,
+            "not_due": [s.id for s in self.indicators if s.applicable and not s.due],
+            "missing": [s.id for s in self.indicators if s.missing and not s.is_group],
         }
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
 
 
 def round_result(values: dict, round_: int):
@@ -137,33 +161,51 @@ def round_result(values: dict, round_: int):
     return values.get(round_)
 
 
-def score_leaf(indicator: Indicator, round_: int, below_level_1: float = 1) -> IndicatorScore:
+def score_leaf(indicator: Indicator, round_: int, below_level_1: float = 1,
+               inherited: tuple = ROUNDS) -> IndicatorScore:
+    """Score one leaf for a round (DOMAIN §6.1–6.3, §6.5, §6.5a).
+
+    Not due in the round: no score (left out of the totals).  Due but not reported: the
+    short-of-level-1 value, so that leaving a bad result out never raises a score.
+    """
     common = dict(id=indicator.id, weight=indicator.weight, dimension=indicator.dimension)
     if not indicator.applicable:
         return IndicatorScore(score=None, weighted=None, applicable=False, **common)
+    if round_ not in indicator.due_rounds(inherited):
+        return IndicatorScore(score=None, weighted=None, granted=indicator.granted, due=False, **common)
     if indicator.granted:
         return IndicatorScore(score=5.0, weighted=weighted_score(indicator.weight, 5.0),
                               granted=True, **common)
+    floor = float(below_level_1)
     composite = None
     part_scores: list = []
+    missing = False
     if indicator.kind == MILESTONE:
         met = round_result(indicator.result, round_)
-        score = None if met is None else score_milestones(met, below_level_1)
+        missing = met is None
+        score = score_milestones(met or [], below_level_1)
     elif indicator.kind == WEIGHTED:
+        own = indicator.own_rounds(inherited)
         for part in indicator.parts:
             value = round_result(part.result, round_)
-            part_scores.append(None if value is None else score_threshold(
-                value, part.thresholds, part.direction, below_level_1, part.interpolate))
+            if round_ not in rounds_of(part.report_rounds, own):
+                part_scores.append(None)
+            elif value is None:
+                missing = True
+                part_scores.append(floor)
+            else:
+                part_scores.append(score_threshold(
+                    value, part.thresholds, part.direction, below_level_1, part.interpolate))
         composite = weighted_composite([(p.weight, s) for p, s in zip(indicator.parts, part_scores)])
-        score = None if composite is None else score_threshold(
+        score = floor if composite is None else score_threshold(
             composite, indicator.composite_thresholds, "up", below_level_1, indicator.interpolate)
     else:
         value = round_result(indicator.result, round_)
-        score = None if value is None else score_threshold(
+        missing = value is None
+        score = floor if value is None else score_threshold(
             value, indicator.thresholds, indicator.direction, below_level_1, indicator.interpolate)
-    weighted = None if score is None else weighted_score(indicator.weight, score)
-    return IndicatorScore(score=score, weighted=weighted, composite=composite,
-                          part_scores=part_scores, **common)
+    return IndicatorScore(score=score, weighted=weighted_score(indicator.weight, score),
+                          composite=composite, part_scores=part_scores, missing=missing, **common)
 
 
 def weighted_score(weight: float, score: float) -> float:
@@ -178,15 +220,27 @@ def sum_rounded(values) -> float:
     return excel_round(total)
 
 
-def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out: list) -> IndicatorScore:
-    """Score an indicator and its descendants, appending each to `out` (parent first)."""
+def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out: list,
+                    inherited: tuple = ROUNDS, overrides: Optional[dict] = None) -> IndicatorScore:
+    """Score an indicator and its descendants, appending each to `out` (parent first).
+
+    `overrides` maps a leaf's id to a score decided outside the criteria (a review
+    committee's decision, DOMAIN §3 step 8); it replaces the leaf's score where the leaf is
+    scored in the round, and its weighted score, group and totals follow from it."""
     if indicator.kind != GROUP:
-        result = score_leaf(indicator, round_, below_level_1)
+        result = score_leaf(indicator, round_, below_level_1, inherited)
+        if overrides and indicator.id in overrides and result.score is not None:
+            decided = excel_round(overrides[indicator.id])
+            result = replace(result, score=decided, weighted=weighted_score(indicator.weight, decided),
+                             missing=False)
         out.append(result)
         return result
     position = len(out)
     out.append(None)  # the parent's place, filled once its children are scored
-    children = [score_indicator(c, round_, below_level_1, out) for c in indicator.children]
+    own = indicator.own_rounds(inherited)
+    children = [score_indicator(c, round_, below_level_1, out, own, overrides) for c in indicator.children]
+    due = round_ in indicator.due_rounds(inherited)
+    missing = any(c.missing for c in children)
     if not indicator.applicable:
         # a not-applicable group takes its sub-indicators with it (DOMAIN §6.5): its weight
         # has moved, so nothing under it may reach the totals
@@ -195,7 +249,7 @@ def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out
     scored = [c for c in children if c.score is not None and c.weight]
     if not indicator.applicable or not scored:
         parent = IndicatorScore(indicator.id, indicator.weight, indicator.dimension, None, None,
-                                is_group=True, applicable=indicator.applicable)
+                                is_group=True, applicable=indicator.applicable, due=due)
     else:
         # DOMAIN §6.4: weighted = Σ children's weighted; score = Σ(w × s) / Σw
         weighted = sum_rounded(c.weighted for c in scored)
@@ -205,21 +259,31 @@ def score_indicator(indicator: Indicator, round_: int, below_level_1: float, out
             total += child.weight * child.score
             total_weight += child.weight
         parent = IndicatorScore(indicator.id, indicator.weight, indicator.dimension,
-                                excel_round(total / total_weight), weighted, is_group=True)
+                                excel_round(total / total_weight), weighted, is_group=True,
+                                due=due, missing=missing)
     out[position] = parent
     return parent
 
 
-def score_agreement(agreement: Agreement, round_: int = 12) -> DepartmentScore:
-    """Score every indicator of an agreement for a round (6, 9 or 12) and total them."""
+def score_agreement(agreement: Agreement, round_: int = 12, overrides: Optional[dict] = None) -> DepartmentScore:
+    """Score every indicator of an agreement for a round (6, 9 or 12) and total them;
+    `overrides` (leaf id -> score) are decided scores that replace the computed ones."""
     if round_ not in ROUNDS:
         raise ValueError(f"round must be one of {ROUNDS}, not {round_!r}")
     scores: list = []
     for indicator in agreement.indicators:
-        score_indicator(indicator, round_, agreement.below_level_1, scores)
+        score_indicator(indicator, round_, agreement.below_level_1, scores, ROUNDS, overrides)
     leaves = [s for s in scores if not s.is_group and s.weighted is not None]
     dimensions = {
         str(d): sum_rounded(s.weighted for s in leaves if s.dimension == d) for d in (1, 2, 3, 4)
     }
     total = sum_rounded(s.weighted for s in leaves)
-    return DepartmentScore(agreement.department, round_, total, dimensions, scores)
+    applicable = [s for s in scores if not s.is_group and s.applicable]
+    return DepartmentScore(agreement.department, round_, total, dimensions, scores,
+                           covered_weight=sum_weights(s.weight for s in leaves),
+                           full_weight=sum_weights(s.weight for s in applicable))
+
+
+def sum_weights(weights) -> float:
+    """Σ percentage weights, to the 4 decimals weights are written with."""
+    return round(sum(weights), 4) + 0.0

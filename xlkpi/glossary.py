@@ -104,3 +104,21 @@ class Dimension(Term):
     SERVICE_QUALITY = "2", "มิติที่ 2 ด้านคุณภาพการให้บริการ", "dimension 2: service quality"
     EFFICIENCY = "3", "มิติที่ 3 ด้านประสิทธิภาพของการปฏิบัติราชการ", "dimension 3: efficiency"
     DEVELOPMENT = "4", "มิติที่ 4 ด้านการพัฒนาองค์การ", "dimension 4: organisational development"
+
+
+class ApprovalStage(Term):
+    """A step round-1 and final scores go through (DOMAIN §3 steps 7 and 9), in this order."""
+
+    DRAFTED = "drafted", "คณะทำงานสรุปผล", "drafted by the working group"
+    VETTED = "vetted", "คณะกรรมการเจรจาข้อตกลงและประเมินผลกลั่นกรอง", "vetted by the negotiation committee"
+    APPROVED = "approved", "คณะกรรมการกำกับฯ ให้ความเห็นชอบ", "approved by the oversight committee"
+    SENT = "sent", "ส่งผลแล้ว", "sent"
+    CERTIFIED = "certified", "สำนักงาน ก.พ.ร. รับรองผล", "certified by OPDC"
+    ANNOUNCED = "announced", "กระทรวงประกาศผล", "announced by the ministry"
+
+
+class ScoreRound(Term):
+    """Which scores an approval concerns."""
+
+    ROUND1 = "round1", "ผลรอบที่ 1", "round-1 scores"
+    FINAL = "final", "ผลรอบสุดท้าย", "final scores"

@@ -36,6 +36,11 @@ Result = Union[float, list]
 COMPOSITE_THRESHOLDS = [1.0, 2.0, 3.0, 4.0, 5.0]
 
 
+def rounds_of(report_rounds, inherited=ROUNDS) -> tuple:
+    """`report_rounds` as a sorted tuple, or the inherited rounds when it is not set."""
+    return tuple(sorted(report_rounds)) if report_rounds else tuple(inherited)
+
+
 @dataclass
 class Contact:
     name: str = ""
@@ -53,6 +58,7 @@ class Part:
     direction: str = UP
     interpolate: bool = True
     result: dict = field(default_factory=dict)  # round -> number
+    report_rounds: Optional[list] = None  # rounds it reports in; None = its indicator's (§6.5a)
 
 
 @dataclass
@@ -75,6 +81,8 @@ class Indicator:
     granted: bool = False
     granted_reason: str = ""
     result: dict = field(default_factory=dict)  # round -> number | list of bool
+    # Rounds it reports in (DOMAIN §6.5a); None = its group's, at the top level 6, 9 and 12.
+    report_rounds: Optional[list] = None
     # KPI Template fields (DOMAIN §7); none of them affects the score.
     definition: str = ""
     formula: str = ""
@@ -86,11 +94,26 @@ class Indicator:
     conditions: str = ""
     evaluation: str = ""  # evaluation approach: documents, interviews, observation
     evidence_expected: str = ""
+    responsible_unit: str = ""  # หน่วยงานผู้รับผิดชอบหลัก (seed 004's last field)
     # SAR Card fields per round (DOMAIN §8).
     explanation: dict = field(default_factory=dict)  # round -> text
     evidence: dict = field(default_factory=dict)  # round -> text
     # The PMQA category an indicator 15 sub-indicator is about (DOMAIN §5), if any.
     category: Optional[int] = None
+
+    def own_rounds(self, inherited=ROUNDS) -> tuple:
+        """The rounds this indicator's own results are due in (its parts and children inherit them)."""
+        return rounds_of(self.report_rounds, inherited)
+
+    def due_rounds(self, inherited=ROUNDS) -> tuple:
+        """The rounds this indicator is scored in: its own, or for a group or a weighted
+        indicator every round one of its children or parts reports in (DOMAIN §6.5a)."""
+        own = self.own_rounds(inherited)
+        if self.kind == GROUP and self.children:
+            return tuple(sorted({r for c in self.children for r in c.due_rounds(own)}))
+        if self.kind == WEIGHTED and self.parts:
+            return tuple(sorted({r for p in self.parts for r in rounds_of(p.report_rounds, own)}))
+        return own
 
     def walk(self) -> Iterator["Indicator"]:
         """This indicator, then its descendants, depth first."""
@@ -130,6 +153,19 @@ class Agreement:
 
     def find(self, indicator_id: str) -> Optional[Indicator]:
         return next((i for i in self.walk() if i.id == indicator_id), None)
+
+    def inherited_rounds(self) -> dict:
+        """Indicator id -> the rounds its group passes down to it (ROUNDS at the top level)."""
+        out = {}
+
+        def visit(indicator: Indicator, inherited: tuple) -> None:
+            out[indicator.id] = inherited
+            for child in indicator.children:
+                visit(child, indicator.own_rounds(inherited))
+
+        for top in self.indicators:
+            visit(top, ROUNDS)
+        return out
 
     def dimension_of(self, indicator: Indicator) -> int:
         return indicator.dimension

@@ -392,14 +392,35 @@ def _plain(value):
     return value
 
 
-def formulas_values(path: Path, excel_semantics: bool = True,
-                    timings: dict | None = None) -> dict[tuple[str, str], object]:
+def formulas_values(path: Path, excel_semantics: bool = True, timings: dict | None = None,
+                    fast: bool = True, book=None) -> dict[tuple[str, str], object]:
     """(sheet, cell) → value of every formula cell, computed by the `formulas` package.
 
     With `excel_semantics` (the default) `formulas` first gets Excel's behaviour where it
     departs (`install_excel_semantics`); False computes with `formulas` as shipped, to show
-    a departure. `timings`, when given, receives seconds spent in "model" and "calculate".
+    a departure. `fast` (the default, with Excel's semantics) compiles each formula shape
+    once (`xlkpi.fastcalc`); a workbook it does not handle, or `fast=False`, goes through
+    `formulas.ExcelModel` cell by cell. `book` is the workbook if the caller has already
+    opened it with openpyxl (formulas, not cached values), to spare the fast path reading
+    it again. `timings`, when given, receives the seconds spent and "path": "fast" or
+    "model".
     """
+    if fast and excel_semantics:
+        from .fastcalc import Unsupported, formulas_values as fast_values
+
+        try:
+            values = fast_values(Path(path), timings, book)
+            if timings is not None:
+                timings["path"] = "fast"
+            return values
+        except Unsupported as ex:
+            if timings is not None:
+                timings["fast_unsupported"] = str(ex)
+    return _model_values(path, excel_semantics, timings)
+
+
+def _model_values(path: Path, excel_semantics: bool, timings: dict | None) -> dict:
+    """`formulas_values` through a whole `formulas.ExcelModel` (the package's own way)."""
     import formulas
     from formulas.cell import Cell
 
@@ -417,7 +438,7 @@ def formulas_values(path: Path, excel_semantics: bool = True,
         if not excel_semantics and _RAW:
             install_excel_semantics()
     if timings is not None:
-        timings.update(model=t1 - t0, calculate=t2 - t1)
+        timings.update(model=t1 - t0, calculate=t2 - t1, path="model")
 
     # `formulas` upper-cases sheet names in its keys; answer in the workbook's spelling.
     sheets = {}

@@ -47,11 +47,19 @@ def print_score_table(agreement: Agreement, result: DepartmentScore, console=Non
     for s in result.indicators:
         indicator = names[s.id]
         depth = s.id.count(".")
-        note = " (ไม่ประเมิน n/a)" if not s.applicable else " (ได้โดยปริยาย granted)" if s.granted else ""
+        note = (" (ไม่ประเมิน n/a)" if not s.applicable else " (ไม่ต้องรายงานรอบนี้ not due)" if not s.due
+                else " (ได้โดยปริยาย granted)" if s.granted
+                else " (ไม่ได้รายงานผล: คะแนนต่ำสุด missing, scored at the floor)" if s.missing and not s.is_group
+                else "")
         table.add_row(" " * depth + s.id, indicator.name + note, str(s.dimension),
                       f"{s.weight:g}", fmt(s.score), fmt(s.weighted))
     table.add_section()
     for d, value in result.dimensions.items():
         table.add_row("", f"รวม{Dimension.label(d)}", d, "", "", fmt(value))
-    table.add_row("", "[bold]คะแนนรวม (total, out of 5)[/bold]", "", "", "", f"[bold]{fmt(result.total)}[/bold]")
+    if result.is_partial:  # DOMAIN §6.5a: an interim total says what weight it covers
+        label = (f"[bold]คะแนนรวม จากน้ำหนัก {result.covered_weight:g} ของ {result.full_weight:g} "
+                 f"(total on {result.covered_weight:g} of {result.full_weight:g})[/bold]")
+    else:
+        label = "[bold]คะแนนรวม (total, out of 5)[/bold]"
+    table.add_row("", label, "", f"{result.covered_weight:g}", "", f"[bold]{fmt(result.total)}[/bold]")
     console.print(table)

@@ -1,12 +1,14 @@
 """`xlkpi verify`: recompute a SAR Card's formulas without Excel and compare with the engine.
 
 The workbook is read back (its results are the officer's inputs), scored by the Python
-engine, and recalculated by the `formulas` package with Excel's semantics installed; every
-score, weighted score and total must agree to 4 decimals.
+engine, and recalculated by the `formulas` package with Excel's semantics installed (each
+formula shape compiled once, `xlkpi.fastcalc`); every score, weighted score and total must
+agree to 4 decimals. `verify_one` is one file of a batch (`xlkpi verify FOLDER`), and
+`formulas_findings` is the check `xlkpi audit --formulas` adds.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import score_agreement
@@ -75,7 +77,7 @@ def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
     if kind != KIND_SAR:
         return [], findings + [error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
                                      file=str(path))]
-    comparisons = compare(agreement, formulas_values(Path(path)))
+    comparisons = compare(agreement, formulas_values(Path(path), book=wb))
     for c in comparisons:
         if not c.agrees:
             findings.append(error(
@@ -83,3 +85,50 @@ def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
                 f"the formulas give {c.workbook!r}, the engine {c.engine!r} ({c.name})",
                 file=str(path), sheet=c.sheet, cell=c.cell))
     return comparisons, findings
+
+
+VERIFY_CODES = ("VERIFY-DIFF", "VERIFY-NOT-SAR", "VERIFY-FAILED")
+
+
+@dataclass
+class VerifyResult:
+    """One workbook of a batch: how many score cells were compared, and what differs."""
+
+    file: str
+    cells: int = 0
+    differences: list = field(default_factory=list)  # Comparison that do not agree
+    findings: list = field(default_factory=list)
+    readable: bool = True
+
+    @property
+    def status(self) -> str:
+        if not self.readable:
+            return "unreadable"
+        if any(f.is_error for f in self.findings) or not self.cells:
+            return "errors"
+        return "warnings" if self.findings else "ok"
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "status": self.status, "cells": self.cells,
+                "differences": [{"name": c.name, "cell": f"{c.sheet}!{c.cell}", "engine": c.engine,
+                                 "workbook": c.workbook} for c in self.differences],
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def verify_one(path) -> VerifyResult:
+    """`verify_file` for a batch: never raises, whatever the file holds."""
+    try:
+        comparisons, findings = verify_file(path)
+    except Exception as exc:  # a batch never stops for one file
+        return VerifyResult(str(path), findings=[error(
+            "VERIFY-FAILED", f"คำนวณสูตรใหม่ไม่ได้: {exc!r}", f"cannot recalculate the formulas: {exc!r}",
+            file=str(path))], readable=False)
+    readable = bool(comparisons) or not any(f.code.startswith("WB-") for f in findings)
+    return VerifyResult(str(path), len(comparisons), [c for c in comparisons if not c.agrees], findings,
+                        readable)
+
+
+def formulas_findings(path) -> list[Finding]:
+    """What `xlkpi audit --formulas` adds: the formulas, recomputed, against the engine."""
+    result = verify_one(path)
+    return [f for f in result.findings if f.code in VERIFY_CODES]

@@ -1,33 +1,12 @@
 """A ministry's batch: every workbook under some folders, audited in parallel across cores."""
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
-from ..findings import Finding, error
+from ..batch import WORKBOOK_SUFFIXES, collect, parallel_map  # noqa: F401 (collect: audit's API)
+from ..findings import Finding
 from . import AuditResult, audit_file
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def collect(paths: Iterable[Path]) -> list[Path]:
-    """Workbooks named or found (recursively) under the folders named, in a stable order.
-
-    Files named directly are audited whatever their suffix (a renamed PDF is a finding);
-    in folders only .xlsx/.xlsm are taken, skipping Excel's ~$ lock files and hidden folders.
-    """
-    found: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                            and not p.name.startswith("~$")
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
-            found.append(path)
-    return found
 
 
 def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
@@ -49,35 +28,24 @@ def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
 
 
 def _audit_one(args) -> AuditResult:
-    path, signed_by_department, round_ = args
-    return audit_file(path, signed_by_department, round_)
+    path, signed_by_department, round_, formulas = args
+    result = audit_file(path, signed_by_department, round_)
+    if formulas and result.readable:
+        from ..verify import formulas_findings
+        from ..workbook.layout import KIND_SAR
+
+        if result.kind == KIND_SAR:
+            result.findings.extend(formulas_findings(path))
+    return result
 
 
 def audit_many(paths: list[Path], signed: dict, round_: Optional[int] = None,
-               workers: Optional[int] = None, progress: bool = False) -> Iterator[AuditResult]:
-    """Audit every path, yielding results in the order given; all cores by default."""
-    workers = workers or os.cpu_count() or 1
-    jobs = [(p, signed, round_) for p in paths]
-    bar = None
-    if progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+               workers: Optional[int] = None, progress: bool = False,
+               formulas: bool = False) -> Iterator[AuditResult]:
+    """Audit every path, yielding results in the order given; all cores by default.
 
-        bar = Progress(TextColumn("ตรวจสอบ (auditing)"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       transient=True)
-        task = bar.add_task("audit", total=len(jobs))
-        bar.start()
-    try:
-        if workers == 1 or len(jobs) < 4:
-            results = map(_audit_one, jobs)
-        else:
-            pool = ProcessPoolExecutor(max_workers=workers)
-            results = pool.map(_audit_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8) or 1)))
-        for result in results:
-            if bar is not None:
-                bar.advance(task)
-            yield result
-    finally:
-        if bar is not None:
-            bar.stop()
-        if workers != 1 and len(jobs) >= 4:
-            pool.shutdown()
+    `formulas` adds `xlkpi verify`'s check: the workbook's formulas recomputed by the
+    `formulas` package must give the engine's scores.
+    """
+    jobs = [(p, signed, round_, formulas) for p in paths]
+    yield from parallel_map(_audit_one, jobs, workers, "ตรวจสอบ (auditing)" if progress else None)

@@ -12,20 +12,23 @@ import re
 from collections import OrderedDict
 from pathlib import Path
 
-from ..workbook import style
+from ..workbook import measure, style
 
 SUMMARY_SHEET = "สรุป"
 STATUS_TH = {"ok": "ผ่าน (ok)", "warnings": "มีข้อสังเกต (warnings)", "errors": "มีข้อผิดพลาด (errors)",
              "unreadable": "เปิดไม่ได้ (unreadable)"}
 KIND_TH = {"sar": "SAR Card", "template": "KPI Template", None: "–"}
 SEVERITY_TH = {"error": "ข้อผิดพลาด (error)", "warning": "ข้อสังเกต (warning)"}
-SUMMARY_HEADINGS = [("ส่วนราชการ", "Department", 30), ("ไฟล์", "File", 34), ("ประเภท", "Kind", 13),
-                    ("สถานะ", "Status", 20), ("ข้อผิดพลาด", "Errors", 10), ("ข้อสังเกต", "Warnings", 10),
-                    ("คะแนนรวมที่บันทึก", "Stored total", 16), ("คะแนนรวมที่คำนวณใหม่", "Recomputed total", 18)]
-FINDING_HEADINGS = [("รหัส", "Code", 27), ("ระดับ", "Severity", 14), ("แผ่นงาน", "Sheet", 16), ("ช่อง", "Cell", 9),
-                    ("ข้อความ", "Message (Thai)", 46), ("Message", "Message (English)", 42), ("ไฟล์", "File", 30)]
+# widths in units of the 16 pt default font; both sheets print fitted to A4 landscape
+SUMMARY_HEADINGS = [("ส่วนราชการ", "Department", 20), ("ไฟล์", "File", 22), ("ประเภท", "Kind", 11),
+                    ("สถานะ", "Status", 13), ("ข้อผิดพลาด", "Errors", 8), ("ข้อสังเกต", "Warnings", 8),
+                    ("คะแนนรวมที่บันทึก", "Stored total", 10), ("คะแนนรวมที่คำนวณใหม่", "Recomputed total", 11)]
+FINDING_HEADINGS = [("รหัส", "Code", 17), ("ระดับ", "Severity", 10), ("แผ่นงาน", "Sheet", 11), ("ช่อง", "Cell", 6),
+                    ("ข้อความ", "Message (Thai)", 32), ("ข้อความภาษาอังกฤษ", "Message (English)", 28),
+                    ("ไฟล์", "File", 16)]
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 UNKNOWN_DEPARTMENT = "ไม่ทราบส่วนราชการ"
+LANG = style.DEFAULT_LANG  # headings on paper: Thai only (style.LANGS)
 
 
 def cell_link(file: str, sheet: str = "", cell: str = ""):
@@ -67,22 +70,10 @@ def _headings(ws, row: int, headings: list) -> None:
 
     for column, (th, en, width) in enumerate(headings, start=1):
         cell = ws.cell(row=row, column=column)
-        style.put_text(cell, f"{th}\n{en}")
+        style.put_text(cell, style.label(th, en, LANG, "\n"))
         cell.font, cell.fill = style.font(bold=True), style.fill(style.HEADER_FILL)
         cell.alignment, cell.border = style.wrap("center", "center"), style.thin_border()
         ws.column_dimensions[get_column_letter(column)].width = width
-    _fit_height(ws, row, headings, 3)
-
-
-def _fit_height(ws, row: int, headings: list, lines_min: int = 1) -> None:
-    """Row height for wrapped text (openpyxl does not size rows; LibreOffice keeps what is set)."""
-    lines = lines_min
-    for column, (_th, _en, width) in enumerate(headings, start=1):
-        value = ws.cell(row=row, column=column).value
-        if isinstance(value, str):
-            # TH Sarabun New at 14 pt: about 1.2 characters per unit of column width
-            lines = max(lines, sum(-(-len(part) // max(1, int(width * 1.2))) or 1 for part in value.split("\n")))
-    ws.row_dimensions[row].height = 21 * lines
 
 
 def _number(value):
@@ -94,8 +85,8 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws.sheet_view.showGridLines = False
-    ws["A1"] = "รายงานผลการตรวจสอบตัวชี้วัด (KPI Audit Report)"
-    ws["A1"].font = style.font(bold=True, size=20)
+    ws["A1"] = style.label("รายงานผลการตรวจสอบตัวชี้วัด", "KPI Audit Report", LANG)
+    ws["A1"].font = style.font(bold=True, size=style.TITLE_SIZE)
     ministries = sorted({r.ministry for r in results if r.ministry})
     files, errors = len(results), sum(r.errors for r in results)
     style.put_text(ws["A2"], (" / ".join(ministries) + " — " if ministries else "")
@@ -126,15 +117,14 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
                     bold=column == 5 and result.errors > 0, color="C00000" if column == 5 and result.errors else None)
                 if column in (7, 8):
                     cell.number_format = "0.0000"
-            _fit_height(ws, row, SUMMARY_HEADINGS)
             if result.status in ("errors", "unreadable"):
                 ws.cell(row=row, column=4).fill = style.fill(style.PROBLEM_FILL)
     last = row
     # Chart data: one row per department (errors, warnings), beside the table.
     chart_col = 11
-    style.put_text(ws.cell(row=head, column=chart_col), "ส่วนราชการ (Department)")
-    style.put_text(ws.cell(row=head, column=chart_col + 1), "ข้อผิดพลาด (errors)")
-    style.put_text(ws.cell(row=head, column=chart_col + 2), "ข้อสังเกต (warnings)")
+    style.put_text(ws.cell(row=head, column=chart_col), style.label("ส่วนราชการ", "Department", LANG))
+    style.put_text(ws.cell(row=head, column=chart_col + 1), style.label("ข้อผิดพลาด", "errors", LANG))
+    style.put_text(ws.cell(row=head, column=chart_col + 2), style.label("ข้อสังเกต", "warnings", LANG))
     for n, (department, items) in enumerate(by_department.items(), start=1):
         style.put_text(ws.cell(row=head + n, column=chart_col), department)
         ws.cell(row=head + n, column=chart_col + 1, value=sum(r.errors for r in items))
@@ -143,10 +133,13 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
         for r in range(head, head + len(by_department) + 1):
             ws.cell(row=r, column=column).font = style.font(size=10, color="808080")
     if by_department:
+        from openpyxl.worksheet.pagebreak import Break
+
+        ws.row_breaks.append(Break(id=last + 2))  # the chart starts a page: never split across two
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "ข้อผิดพลาดและข้อสังเกตรายส่วนราชการ (errors and warnings per department)"
-        chart.y_axis.title = "จำนวน (count)"
+        chart.title = style.label("ข้อผิดพลาดและข้อสังเกตรายส่วนราชการ", "errors and warnings per department", LANG)
+        chart.y_axis.title = style.label("จำนวน", "count", LANG)
         data = Reference(ws, min_col=chart_col + 1, max_col=chart_col + 2, min_row=head, max_row=head + len(by_department))
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=chart_col, min_row=head + 1, max_row=head + len(by_department)))
@@ -155,15 +148,20 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
         chart.style = 10
         ws.add_chart(chart, f"A{last + 3}")
     ws.freeze_panes = f"A{head + 1}"
-    style.setup_a4(ws, landscape=True, title_rows=f"{head}:{head}")
+    for column, width in zip("KLM", (22, 12, 12)):
+        ws.column_dimensions[column].width = width
+    measure.fit_rows(ws, rows=range(1, last + 1))
+    # a fixed scale, not fit-to-page: LibreOffice ignores manual page breaks when fitting
+    style.setup_a4(ws, landscape=True, title_rows=f"{head}:{head}", fit_width=False)
+    ws.page_setup.scale = 80
     ws.print_area = f"A1:H{last + 3 + int(max(7.0, 1.0 + 0.8 * len(by_department)) * 2) + 2}"
 
 
 def _write_department(ws, department: str, items: list) -> None:
     ws.sheet_view.showGridLines = False
     style.put_text(ws["A1"], f"ผลการตรวจสอบ: {department}")
-    ws["A1"].font = style.font(bold=True, size=18)
-    ws["A2"] = f"=HYPERLINK(\"#'{SUMMARY_SHEET}'!A1\",\"← กลับไปหน้าสรุป (back to the summary)\")"
+    ws["A1"].font = style.font(bold=True, size=style.TITLE_SIZE)
+    ws["A2"] = f"=HYPERLINK(\"#'{SUMMARY_SHEET}'!A1\",\"← กลับไปหน้าสรุป\")"
     ws["A2"].font = style.font(color="0563C1", underline="single")
     head = 4
     _headings(ws, head, FINDING_HEADINGS)
@@ -179,7 +177,6 @@ def _write_department(ws, department: str, items: list) -> None:
                 ws.cell(row=row, column=column).font = style.font(italic=column == 1)
                 ws.cell(row=row, column=column).border = style.thin_border()
             ws.cell(row=row, column=7).font = style.font(color="0563C1", underline="single")
-            _fit_height(ws, row, FINDING_HEADINGS)
             continue
         for finding in findings:
             row += 1
@@ -193,11 +190,11 @@ def _write_department(ws, department: str, items: list) -> None:
                 cell = ws.cell(row=row, column=column)
                 cell.hyperlink = cell_link(finding.file or result.file, finding.sheet, finding.cell)
                 cell.font = style.font(color="0563C1", underline="single")
-            _fit_height(ws, row, FINDING_HEADINGS)
             if finding.is_error:
                 ws.cell(row=row, column=2).fill = style.fill(style.PROBLEM_FILL)
     ws.freeze_panes = f"A{head + 1}"
     ws.auto_filter.ref = f"A{head}:G{max(row, head + 1)}"
+    measure.fit_rows(ws)
     style.setup_a4(ws, landscape=True, title_rows=f"{head}:{head}")
 
 

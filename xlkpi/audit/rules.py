@@ -30,6 +30,7 @@ from ..workbook.layout import (
     name_for,
     round_sheet,
     template_field_cell,
+    template_milestone_cell,
     template_sheet,
 )
 from ..workbook.sar_formulas import normalise, row_formulas, total
@@ -132,10 +133,10 @@ def find_rows_moved(ctx: AuditContext) -> list:
                 break
         else:
             last = ctx.data.max_row.get(sheet, 0)
-            if last != ctx.layout.total_row:
+            if last != ctx.layout.last_row:
                 ctx.broken_sheets.add(sheet)
-                out.append(error("WB-ROWS-CHANGED", f"มีการแทรกหรือลบแถว: แถวสุดท้ายคือ {last} ไม่ใช่ {ctx.layout.total_row}",
-                                 f"rows were inserted or deleted: the last row is {last}, not {ctx.layout.total_row}",
+                out.append(error("WB-ROWS-CHANGED", f"มีการแทรกหรือลบแถว: แถวสุดท้ายคือ {last} ไม่ใช่ {ctx.layout.last_row}",
+                                 f"rows were inserted or deleted: the last row is {last}, not {ctx.layout.last_row}",
                                  sheet=sheet, cell=f"A{last}"))
     return out
 
@@ -147,7 +148,7 @@ def _text_inputs(ctx: AuditContext):
             sheet = round_sheet(round_)
             for row in ctx.layout.rows:
                 for column in (Col.EXPLANATION, Col.EVIDENCE):
-                    if column in input_columns(row):
+                    if column in input_columns(row, round_):
                         yield sheet, row.cell(column), ctx.data.get(sheet, row.cell(column)), row.indicator.id
     else:
         for ind in ctx.generated.walk():
@@ -176,6 +177,7 @@ def find_formula_injection(ctx: AuditContext) -> list:
 def find_required_blank(ctx: AuditContext) -> list:
     out = []
     labels = {f[0]: (f[1], f[2]) for f in TEMPLATE_FIELDS}
+    officer_fills = {f[0] for f in TEMPLATE_FIELDS if f[3]}
     for ind in ctx.agreement.walk():
         if ind.kind == GROUP or not ind.applicable:
             continue
@@ -184,8 +186,14 @@ def find_required_blank(ctx: AuditContext) -> list:
             cell = template_field_cell(field_)
             if _is_blank(ctx.data.get(sheet, cell)):
                 th, en = labels[field_]
-                out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
-                                 f"indicator {ind.id}: {en} is blank", sheet=sheet, cell=cell, indicator=ind.id))
+                if field_ in officer_fills:
+                    out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
+                                     f"indicator {ind.id}: {en} is blank", sheet=sheet, cell=cell, indicator=ind.id))
+                else:  # a locked cell: the agreement lacks it, the department cannot fill it
+                    out.append(error("TPL-AGREEMENT-BLANK",
+                                     f"ตัวชี้วัด {ind.id}: คำรับรองไม่ได้ระบุ{th} (ฝ่ายเลขานุการต้องแก้ในคำรับรอง)",
+                                     f"indicator {ind.id}: the agreement has no {en} (the secretariat must add it)",
+                                     sheet=sheet, cell=cell, indicator=ind.id))
     return out
 
 
@@ -258,11 +266,11 @@ def find_milestone_without_text(ctx: AuditContext) -> list:
     for ind in ctx.agreement.walk():
         if ind.kind != MILESTONE or not ind.applicable:
             continue
-        for level, (column, text) in enumerate(zip(TEMPLATE_CRITERIA_COLUMNS, ind.milestones), start=1):
+        for level, text in enumerate(ind.milestones, start=1):
             if _is_blank(text):
                 out.append(error("TPL-MILESTONE-TEXT", f"ตัวชี้วัด {ind.id}: ขั้นตอนระดับ {level} ไม่มีคำอธิบาย",
                                  f"indicator {ind.id}: milestone level {level} has no text",
-                                 sheet=template_sheet(ind.id), cell=f"{column}{CRITERIA_ROW + 1}", indicator=ind.id))
+                                 sheet=template_sheet(ind.id), cell=template_milestone_cell(level), indicator=ind.id))
     return out
 
 
@@ -321,16 +329,16 @@ def find_tampered_formulas(ctx: AuditContext) -> list:
     if ctx.data.formulas is None:  # a live Excel book gives values only
         return []
     out = []
-    # The same formulas in every round's sheet: generated and normalised once.
-    expected = []
-    for row in ctx.layout.rows:
-        expected += [(f"{column}{row.row}", formula, row.label) for column, formula in row_formulas(row).items()]
-    for dimension, r in ctx.layout.dimension_rows.items():
-        expected.append((f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}"))
-    expected.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
-    expected = [(cell, normalise(formula), label) for cell, formula, label in expected]
+    totals = [(f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}")
+              for dimension, r in ctx.layout.dimension_rows.items()]
+    totals.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
     for round_, sheet in _round_sheets(ctx):
-        for cell, formula, label in expected:
+        # a row not due in a round has no formulas there (DOMAIN §6.5a)
+        expected = list(totals)
+        for row in ctx.layout.rows:
+            expected += [(f"{column}{row.row}", formula, row.label)
+                         for column, formula in row_formulas(row, round_).items()]
+        for cell, formula, label in ((c, normalise(f), lb) for c, f, lb in expected):
             actual = ctx.data.formula(sheet, cell)
             if actual is None:
                 out.append(error("SAR-FORMULA-REPLACED", f"สูตรในช่องนี้ ({label}) ถูกแทนด้วยค่าคงที่ {_fmt(ctx.data.get(sheet, cell))}",
@@ -349,7 +357,7 @@ def find_missing_results(ctx: AuditContext) -> list:
     if sheet not in ctx.data.sheetnames or sheet in ctx.broken_sheets:
         return out
     for row in ctx.layout.rows:
-        inputs = input_columns(row)
+        inputs = input_columns(row, ctx.round)  # none when not due in the round (DOMAIN §6.5a)
         if Col.RESULT in inputs or row.indicator.kind == MILESTONE and inputs:
             cells = [Col.RESULT] if Col.RESULT in inputs else list(Col.CRITERIA)
             if all(_is_blank(ctx.data.get(sheet, f"{c}{row.row}")) for c in cells):
@@ -366,7 +374,7 @@ def find_missing_evidence(ctx: AuditContext) -> list:
     if sheet not in ctx.data.sheetnames or sheet in ctx.broken_sheets:
         return out
     for row in ctx.layout.rows:
-        if row.is_part or Col.EVIDENCE not in input_columns(row):
+        if row.is_part or Col.EVIDENCE not in input_columns(row, ctx.round):
             continue
         ind = ctx.agreement.find(row.indicator.id)
         reported = ctx.round in ind.result or (ind.kind == WEIGHTED and any(ctx.round in p.result for p in ind.parts))

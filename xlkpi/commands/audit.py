@@ -25,6 +25,8 @@ def audit(
                                           help="เขียนรายงานผลการตรวจ .xlsx — write the KPI Audit Report"),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="จำนวนกระบวนการ (ค่าปริยาย: ทุกคอร์)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="พิมพ์เฉพาะสรุป — summary only"),
+    formulas: bool = typer.Option(False, "--formulas",
+                                  help="คำนวณสูตรใหม่ด้วย formulas ด้วย (ช้ากว่า) — also recompute the formulas, as verify does"),
 ):
     """ตรวจสอบ KPI Template และ SAR Card — audit workbooks (never modifies them)."""
     from rich.console import Console
@@ -46,7 +48,8 @@ def audit(
     err = Console(stderr=True)
     keep = as_json or report is not None
     results, counts, statuses, severities = [], Counter(), Counter(), Counter()
-    for result in audit_many(files, signed, round_, workers, progress=err.is_terminal and not as_json):
+    for result in audit_many(files, signed, round_, workers, progress=err.is_terminal and not as_json,
+                             formulas=formulas):
         statuses[result.status] += 1
         counts.update(f.code for f in result.findings)
         severities.update(f.severity for f in result.findings)

@@ -7,11 +7,12 @@ from typing import Optional
 
 import typer
 
-from .common import (EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, ministry_option, print_findings,
-                     print_json, round_option, round_or_exit)
+from .common import EXIT_FINDINGS, EXIT_USAGE, load_agreement_or_exit, ministry_option, print_findings, print_json
 
 
 def register(app: typer.Typer) -> None:
+    from . import cycle_results
+
     app.command("calendar")(calendar)
     app.command("committees")(committees)
     app.command("sign")(sign)
@@ -21,15 +22,8 @@ def register(app: typer.Typer) -> None:
     change_app.command("decide")(change_decide)
     change_app.command("baseline")(change_baseline)
     app.add_typer(change_app, name="change")
-    review_app = typer.Typer(help="คำขอทบทวนผลการประเมิน — review requests", no_args_is_help=True)
-    review_app.command("add")(review_add)
-    review_app.command("decide")(review_decide)
-    app.add_typer(review_app, name="review")
     app.command("progress")(progress)
-    report_app = typer.Typer(help="รายงานผล — reports", no_args_is_help=True)
-    report_app.command("final")(report_final)
-    app.add_typer(report_app, name="report")
-    app.command("incentives")(incentives)
+    cycle_results.register(app)
 
 
 def _date_or_exit(text: str):
@@ -108,14 +102,37 @@ def sign(
     agreement: Path = typer.Argument(..., help="ไฟล์คำรับรอง — the agreement file"),
     output: Path = typer.Option(..., "--output", "-o", help="สมุดงานที่จะเขียน — the .xlsx to write"),
     folder: Optional[Path] = ministry_option(needed=False),  # for the signatories' names
+    framework: Optional[str] = typer.Option(None, "--framework", help="กรอบการประเมิน — the framework (name or file)"),
+    override_reason: str = typer.Option("", "--override-reason",
+                                        help="ลงนามแม้ไม่ผ่านกรอบ ด้วยเหตุผลนี้ — sign despite the findings, for this reason"),
 ):
-    """พิมพ์คำรับรองสำหรับลงนาม — write the printable agreement document."""
-    from ..cycle.signing import write_agreement_document
+    """พิมพ์คำรับรองสำหรับลงนาม — write the printable agreement document.
+
+    An agreement that fails its framework is not written (exit 1, with the findings) unless
+    --override-reason is given: the reason is then printed on the document and kept beside it
+    (signing/<file>.yaml in the ministry folder, or <output>.override.yaml)."""
+    from ..cycle._io import save_yaml
+    from ..cycle.signing import Override, signing_findings, write_agreement_document
 
     loaded = load_agreement_or_exit(agreement)
     settings = _settings_or_exit(folder) if folder else None
-    write_agreement_document(loaded, settings, output)
+    findings = signing_findings(loaded, framework)
+    override = None
+    if findings:
+        print_findings(findings)
+        if not override_reason.strip():
+            typer.echo("คำรับรองไม่เป็นไปตามกรอบการประเมินผล จึงไม่พิมพ์ (ระบุ --override-reason เพื่อลงนามโดยมีเหตุผล) / "
+                       "the agreement does not fit its framework: not written (give --override-reason to sign anyway)",
+                       err=True)
+            raise typer.Exit(EXIT_FINDINGS)
+        override = Override(override_reason.strip(), tuple(findings))
+    write_agreement_document(loaded, settings, output, override=override)
     typer.echo(str(output))
+    if override is not None:
+        kept = (Path(folder) / "signing" / f"{agreement.stem}.yaml" if folder
+                else output.with_name(output.name + ".override.yaml"))
+        save_yaml(override.to_dict(loaded), kept)
+        typer.echo(str(kept))
 
 
 def change_diff(
@@ -220,106 +237,37 @@ def change_baseline(
         typer.echo(dumps(base))
 
 
-def review_add(
-    folder: Path = ministry_option(),
-    department: str = typer.Argument(..., help="รหัสส่วนราชการ — the department's file stem"),
-    indicator: str = typer.Argument(..., help="ตัวชี้วัด — indicator id"),
-    reason: str = typer.Option(..., "--reason", help="เหตุผล — the reason"),
-    result: Optional[float] = typer.Option(None, "--result", help="ผลที่ขอ — the result asked for"),
-    score: Optional[float] = typer.Option(None, "--score", help="คะแนนที่ขอ — the score asked for"),
-    round_: int = round_option(12),
-    date: str = typer.Option("", "--date", help="วันที่ยื่น — date submitted"),
-):
-    """บันทึกคำขอทบทวนผลการประเมิน — record a review request."""
-    from ..cycle.reviews import new_review
-
-    round_or_exit(round_)
-    review = new_review(folder, department, indicator, reason, round_, result, score, date)
-    typer.echo(str(review.path))
-
-
-def review_decide(
-    request: Path = typer.Argument(..., help="ไฟล์คำขอ reviews/<dept>-<n>.yaml"),
-    approved: Optional[bool] = typer.Option(None, "--approved/--rejected"),
-    date: str = typer.Option(..., "--date"),
-    note: str = typer.Option("", "--note"),
-    result: Optional[float] = typer.Option(None, "--result", help="ผลที่คณะกรรมการกำหนด — the result decided"),
-    score: Optional[float] = typer.Option(None, "--score", help="คะแนนที่คณะกรรมการกำหนด — the score decided"),
-):
-    """บันทึกผลการพิจารณาคำขอทบทวน — record the committee's decision on a review request."""
-    from ..cycle.reviews import decide_review, load_review, save_review
-
-    if approved is None:
-        typer.echo("ต้องระบุ --approved หรือ --rejected / give --approved or --rejected", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    _date_or_exit(date)
-    loaded, findings = load_review(request)
-    if loaded is None or any(f.is_error for f in findings):
-        print_findings(findings)
-        raise typer.Exit(EXIT_FINDINGS)
-    save_review(decide_review(loaded, approved, date, note, result, score), request)
-    typer.echo(f"{request}: {loaded.decision} {date}")
-
-
 def progress(
     folder: Path = ministry_option(),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="สมุดงาน — write the progress workbook"),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """ความก้าวหน้ารายรอบ — which department has reported which round, and what is missing."""
+    from ..cycle.approvals import FINAL, ROUND1, load_approvals, state_text
     from ..cycle.progress import STATUS_TEXT, progress as table, write_progress
     from ..cycle.results import load_baselines
+    from ..engine import score_agreement
 
     agreements, findings = load_baselines(folder)
-    print_findings(findings)
+    approvals, more = load_approvals(folder)
+    print_findings(findings + more)
     rows = table(agreements)
+    scores = {a.department: {r: score_agreement(a, r) for r in (6, 9, 12)} for a in agreements}
     if output:
-        write_progress(agreements, output)
+        write_progress(agreements, output, approvals)
+    states = {key: state_text(approvals, key) for key in (ROUND1, FINAL)}
     if as_json:
-        print_json({d: {str(r): {"status": p.status, "reported": p.reported, "needed": p.needed, "missing": p.missing}
-                        for r, p in rounds.items()} for d, rounds in rows.items()})
+        data = {d: {str(r): {"status": p.status, "reported": p.reported, "needed": p.needed, "missing": p.missing,
+                             "total": scores[d][r].total, "covered_weight": scores[d][r].covered_weight}
+                    for r, p in rounds.items()} for d, rounds in rows.items()}
+        print_json({**data, "approvals": {k: v[1] for k, v in states.items()}})
         return
     for department, rounds in rows.items():
         typer.echo(department)
         for r, p in rounds.items():
             missing = f" — ขาด missing: {', '.join(p.missing)}" if p.missing else ""
-            typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {STATUS_TEXT[p.status]}{missing}")
-
-
-def report_final(
-    folder: Path = ministry_option(),
-    output: Path = typer.Option(..., "--output", "-o", help="Final Report .xlsx"),
-):
-    """รายงานสรุปผลการประเมินประจำปี — write the Final Report workbook."""
-    from ..cycle.final_report import write_final_report
-    from ..cycle.results import ministry_results
-
-    results, allocation, findings = ministry_results(folder)
-    print_findings(findings)
-    if not results:
-        raise typer.Exit(EXIT_FINDINGS)
-    write_final_report(results, allocation, output)
-    typer.echo(str(output))
-
-
-def incentives(
-    folder: Path = ministry_option(),
-    as_json: bool = typer.Option(False, "--json"),
-):
-    """จัดสรรสิ่งจูงใจ — allocate the reward pool by the tiers in ministry.yaml."""
-    from ..cycle.results import ministry_results
-
-    results, allocation, findings = ministry_results(folder)
-    print_findings(findings)
-    if allocation is None:
-        typer.echo("ไม่มีวงเงินสิ่งจูงใจใน ministry.yaml (incentives.pool) / no incentive pool set", err=True)
-        raise typer.Exit(EXIT_FINDINGS)
-    if as_json:
-        print_json({"pool": allocation.pool, "rows": [
-            {"department": r.department, "score": r.score, "staff": r.staff, "tier": r.tier, "eligible": r.eligible,
-             "amount": r.amount} for r in allocation.rows]})
-        return
-    for r in allocation.rows:
-        score = "–" if r.score is None else f"{r.score:.4f}"
-        typer.echo(f"{r.department}\t{score}\t{r.tier}\t{r.staff}\t{r.amount:,}")
-    typer.echo(f"รวม total {allocation.total:,} / pool {allocation.pool:,}")
+            score = scores[department][r]
+            typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {STATUS_TEXT[p.status]}  "
+                       f"คะแนน {score.total:.4f} จากน้ำหนัก {score.covered_weight:g} ของ {score.full_weight:g}{missing}")
+    for key, label in ((ROUND1, "ผลรอบที่ 1 (round 1)"), (FINAL, "ผลรอบสุดท้าย (final)")):
+        typer.echo(f"{label}: {states[key][0]} — {states[key][1]}")

@@ -5,8 +5,10 @@ from pathlib import Path
 
 
 def save_workbook(wb, path) -> Path:
+    from ..workbook.measure import fit_workbook
     from ..workbook.sar import save_workbook as save
 
+    fit_workbook(wb)  # every row as tall as its text needs, by the font's metrics
     return save(wb, path)
 
 

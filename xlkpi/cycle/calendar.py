@@ -170,19 +170,59 @@ def _changes_settled(folder: Path) -> Optional[bool]:
     return all(r.decision != "pending" for r in requests)
 
 
+def _reported(folder: Path) -> list:
+    """Each department's results as the folder holds them: its SAR Card in sar/<dept>.xlsx
+    (read back, results typed by the department) when there is one, else the results in its
+    agreement file.  A SAR Card that cannot be read counts as nothing reported."""
+    from ..agreement import load
+    from ..workbook.readback import read_agreement
+
+    out = []
+    for path in sorted((folder / "agreements").glob("*.yaml")):
+        card = folder / "sar" / f"{path.stem}.xlsx"
+        agreement, _ = read_agreement(card) if card.exists() else load(path)
+        if agreement is None and card.exists():
+            agreement, _ = load(path)
+            if agreement is not None:  # unreadable card: its results are not reported
+                for indicator in agreement.walk():
+                    indicator.result = {}
+                    for part in indicator.parts:
+                        part.result = {}
+        if agreement is not None:
+            out.append(agreement)
+    return out
+
+
 def _round_reported(round_: int) -> Callable[[Path], Optional[bool]]:
     def check(folder: Path) -> Optional[bool]:
         from .progress import round_progress
 
-        agreements = _agreements(folder)
+        agreements = _reported(folder)
         if not agreements:
             return False
         return all(row.complete for row in round_progress(agreements, round_))
     return check
 
 
-def _report_written(name: str) -> Callable[[Path], Optional[bool]]:
-    return lambda folder: (folder / "reports" / name).exists()
+def _approval_recorded(round_: str, stage: str) -> Callable[[Path], Optional[bool]]:
+    def check(folder: Path) -> Optional[bool]:
+        from .approvals import load_approvals
+
+        approvals, _ = load_approvals(folder)
+        return any(step.stage == stage for step in approvals[round_])
+    return check
+
+
+def _opdc_recorded(folder: Path) -> Optional[bool]:
+    from .opdc import load_opdc
+
+    results, _ = load_opdc(folder)
+    return results is not None and bool(results.received_on)
+
+
+def _final_report_sent(folder: Path) -> Optional[bool]:
+    """The Final Report is written and the final scores it reports were announced."""
+    return (folder / "reports" / "final-report.xlsx").exists() and _approval_recorded("final", "announced")(folder)
 
 
 #: Milestone key -> a check of the folder: True done, False not done, None cannot tell.
@@ -192,16 +232,26 @@ EVIDENCE: dict = {
     "sar_6": _round_reported(6),
     "esar_9": _round_reported(9),
     "sar_12": _round_reported(12),
-    "final_report": _report_written("final-report.xlsx"),
+    "round1_results": _approval_recorded("round1", "sent"),
+    "opdc_round1": _opdc_recorded,
+    "final_results": _approval_recorded("final", "announced"),
+    "incentives": _approval_recorded("final", "certified"),
+    "final_report": _final_report_sent,
 }
 
 EVIDENCE_TEXT = {
     "agreements": "ทุกไฟล์ใน agreements/ มี signed_on — every agreement has signed_on",
     "kpi_templates": "ไม่มีคำขอเปลี่ยนแปลงค้างพิจารณา — no change request pending",
-    "sar_6": "ทุกตัวชี้วัดมีผลรอบ 6 เดือน — every indicator has a 6-month result",
-    "esar_9": "ทุกตัวชี้วัดมีผลรอบ 9 เดือน — every indicator has a 9-month result",
-    "sar_12": "ทุกตัวชี้วัดมีผลรอบ 12 เดือน — every indicator has a 12-month result",
-    "final_report": "มี reports/final-report.xlsx — reports/final-report.xlsx exists",
+    "sar_6": "SAR Card (sar/) หรือคำรับรองของทุกส่วนราชการมีผลที่ต้องรายงานรอบ 6 เดือนครบ — "
+             "every department's SAR Card (or agreement) has every result due at 6 months",
+    "esar_9": "ผลที่ต้องรายงานรอบ 9 เดือนครบ — every result due at 9 months",
+    "sar_12": "ผลที่ต้องรายงานรอบ 12 เดือนครบ — every result due at 12 months",
+    "round1_results": "approvals.yaml: แจ้งผลรอบที่ 1 แล้ว — round-1 scores sent",
+    "opdc_round1": "opdc/results.yaml พร้อมวันที่ได้รับ — OPDC's results recorded with the date received",
+    "final_results": "approvals.yaml: ประกาศผลรอบสุดท้ายแล้ว — final scores announced",
+    "incentives": "approvals.yaml: ก.พ.ร. รับรองผลรอบสุดท้ายแล้ว (ใช้จัดสรรสิ่งจูงใจ) — final scores certified",
+    "final_report": "มี reports/final-report.xlsx และประกาศผลรอบสุดท้ายแล้ว — the Final Report is written "
+                    "and the final scores announced",
 }
 
 

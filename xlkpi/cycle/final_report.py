@@ -9,7 +9,11 @@ Sheets, Thai first with English beside, A4 landscape:
   weighted score, final), in the order OPDC's e-SAR Card asks for them, ready to key.
 - ทบทวน (reviews): each review request with its decision and the indicator's round-1 and
   final score.
-- สิ่งจูงใจ (incentives): the allocation of the reward pool.
+- สิ่งจูงใจ (incentives): the allocation of the reward pool (marked a draft until OPDC has
+  certified the final scores).
+- ข้อเสนอ (proposals): the approval statement (the steps round-1 and final scores went
+  through, with dates and references) and the working group's proposals for next year
+  (ข้อเสนอแนวทางการดำเนินงาน, from ``proposals.txt`` in the ministry folder).
 """
 from __future__ import annotations
 
@@ -37,9 +41,27 @@ def _result_text(indicator, round_: int = 12) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def write_final_report(results, allocation, path, title: str = "", password: Optional[str] = None):
+PROPOSALS_FILE = "proposals.txt"
+
+
+def final_report_inputs(folder) -> dict:
+    """The approvals and the working group's proposals a ministry folder holds, as keyword
+    arguments of `write_final_report`."""
+    from pathlib import Path
+
+    from .approvals import load_approvals
+
+    approvals, _ = load_approvals(folder)
+    path = Path(folder) / PROPOSALS_FILE
+    proposals = path.read_text(encoding="utf-8-sig").strip() if path.exists() else ""
+    return {"approvals": approvals, "proposals": proposals}
+
+
+def write_final_report(results, allocation, path, title: str = "", password: Optional[str] = None,
+                       approvals: Optional[dict] = None, proposals: str = ""):
     """Write the Final Report workbook; `results` from xlkpi.cycle.results.compute_results,
-    `allocation` from incentives.allocate (or None)."""
+    `allocation` from incentives.allocate (or None); `approvals` from approvals.load_approvals,
+    `proposals` the working group's text (see `final_report_inputs`)."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
 
@@ -140,7 +162,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
     heading_row(ws, 4, ["ส่วนราชการ\ndepartment", "ตัวชี้วัด\nindicator", "ชื่อตัวชี้วัด\nname", "มิติ\ndim",
                         "น้ำหนัก\nweight", "ผลการดำเนินงาน\nresult", "ค่าคะแนนที่ได้\nscore",
                         "ค่าคะแนนถ่วงน้ำหนัก\nweighted", "หมายเหตุ\nnote"],
-                widths=[26, 9, 48, 6, 9, 18, 12, 14, 18])
+                widths=[24, 8, 44, 5, 8, 16, 11, 12, 30])
     ws.print_title_rows = "4:4"
     row = 4
     for r in results:
@@ -163,7 +185,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
             cell(ws, row, 7, s.score if s else None, number=True)
             cell(ws, row, 8, s.weighted if s else None, number=True)
             cell(ws, row, 9, "ไม่ประเมิน (n/a)" if not indicator.applicable else
-                 "ทบทวนแล้ว (reviewed)" if reviewed else "")
+                 r.sources.get(indicator.id, ""))
         row += 1
         cell(ws, row, 3, f"รวม {r.agreement.department} (total)", bold=True)
         cell(ws, row, 5, sum(i.weight for i in r.agreement.indicators), number=True, fmt="0.##")
@@ -203,7 +225,15 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
                         "จัดสรร (บาท)\namount (baht)"],
                 widths=[30, 12, 22, 12, 14, 9, 18, 18])
     row = 4
+    from .approvals import FINAL, ROUND1, STAGES, stage_text, state_text
+
+    approvals = approvals or {}
+    certified = any(step.stage == "certified" for step in approvals.get(FINAL, []))
     if allocation is not None:
+        status = ("จัดสรรจากผลรอบสุดท้ายที่ ก.พ.ร. รับรองแล้ว — from the final scores OPDC certified" if certified else
+                  "ร่าง: ผลรอบสุดท้ายยังไม่ได้รับการรับรองจาก ก.พ.ร. — DRAFT: the final scores are not certified yet")
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=8)
+        cell(ws, 3, 1, status, bold=True, border=False).font = font(bold=True, color=None if certified else "C00000")
         for a in allocation.rows:
             row += 1
             cell(ws, row, 1, a.department)
@@ -229,6 +259,50 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
         ws.row_dimensions[row].height = 42
     else:
         cell(ws, 5, 1, "ไม่ได้กำหนดวงเงินสิ่งจูงใจ (incentives.pool) — no incentive pool set", border=False)
+    setup_a4(ws, landscape=True)
+
+    # -- approval statement and proposals ----------------------------------------------------
+    ws = wb.create_sheet("ข้อเสนอ")
+    title_rows(ws, "การให้ความเห็นชอบผลการประเมินและข้อเสนอแนวทางการดำเนินงาน — approvals and proposals")
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 90
+    row = 4
+    for key in (ROUND1, FINAL):
+        th, en = state_text(approvals, key)
+        label = "ผลรอบที่ 1 (round-1 scores)" if key == ROUND1 else "ผลรอบสุดท้าย (final scores)"
+        cell(ws, row, 1, label, bold=True, border=False)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        cell(ws, row, 2, f"สถานะ: {th} — state: {en}", bold=True, border=False)
+        row += 1
+        for step in approvals.get(key, []):
+            s_th, s_en = stage_text(key, step.stage)
+            cell(ws, row, 1, f"{STAGES[key].index(step.stage) + 1}. {step.stage}")
+            cell(ws, row, 2, step.date)
+            cell(ws, row, 3, f"{s_th} ({s_en})" + (f" — {step.ref}" if step.ref else ""))
+            row += 1
+        row += 1
+    statement = ("คณะกรรมการกำกับการประเมินผลให้ความเห็นชอบผลการประเมินรอบสุดท้าย"
+                 f"{'และสำนักงาน ก.พ.ร. รับรองผลแล้ว' if certified else ' (ยังไม่ได้รับการรับรองจากสำนักงาน ก.พ.ร.)'} "
+                 "— the oversight committee approved the final scores"
+                 f"{' and OPDC certified them' if certified else ' (not yet certified by OPDC)'}.")
+    approved = any(step.stage == "approved" for step in approvals.get(FINAL, []))
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    cell(ws, row, 1, statement if approved else
+         "ผลรอบสุดท้ายยังไม่ได้รับความเห็นชอบจากคณะกรรมการกำกับฯ — the final scores are not yet approved "
+         "by the oversight committee.", bold=True, border=False)
+    ws.row_dimensions[row].height = 42
+    row += 2
+    cell(ws, row, 1, "ข้อเสนอแนวทางการดำเนินงาน (the working group's proposals for next year)", bold=True,
+         border=False)
+    row += 1
+    paragraphs = [p.strip() for p in proposals.split("\n\n") if p.strip()] if proposals else [
+        f"ไม่มีข้อเสนอ ({PROPOSALS_FILE} ไม่มีในโฟลเดอร์กระทรวง) — no proposals ({PROPOSALS_FILE} is not in the folder)"]
+    for paragraph in paragraphs:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        cell(ws, row, 1, " ".join(paragraph.split()), border=False)
+        ws.row_dimensions[row].height = 21 * max(1, len(paragraph) // 110 + 1) + 4
+        row += 1
     setup_a4(ws, landscape=True)
 
     wb.properties.title = f"Final Report {ministry} {year}"

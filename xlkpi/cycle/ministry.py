@@ -248,15 +248,55 @@ def _chair_ok(position: str) -> bool:
     return any(word in text for word in CHAIR_POSITIONS)
 
 
+DEPUTY_PS_POSITIONS = ("รองปลัดกระทรวง", "deputy permanent secretary", "deputy ps")
+
+
+def check_oversight(settings: Settings) -> list[Finding]:
+    """The oversight committee (ชุดที่ 1) against DOMAIN §1: one chair who is the permanent
+    secretary or the deputy PS who is CCO; deputy permanent secretaries (those heading mission
+    groups among them) as members; at least one independent external expert; an OPDC
+    representative (`opdc_nominee: true`)."""
+    findings: list[Finding] = []
+    where = dict(file=SETTINGS_FILE, cell=f"committees.{OVERSIGHT}")
+    oversight = settings.committees.get(OVERSIGHT)
+    if not oversight:
+        return [error("COM-OVS-MISSING", "ไม่มีรายชื่อคณะกรรมการกำกับการประเมินผล (ชุดที่ 1)",
+                      "the oversight committee is not listed", **where)]
+    voting = [m for m in oversight if m.role in ("chair", "member")]
+    chairs = [m for m in oversight if m.role == "chair"]
+    if len(chairs) != 1:
+        findings.append(error("COM-OVS-CHAIR", f"คณะกรรมการกำกับฯ ต้องมีประธาน 1 คน แต่มี {len(chairs)} คน",
+                              f"the oversight committee must have one chair, it has {len(chairs)}", **where))
+    for chair in chairs:
+        if not _chair_ok(chair.position):
+            findings.append(error("COM-OVS-CHAIR-POSITION",
+                                  f"ประธานคณะกรรมการกำกับฯ ต้องเป็นปลัดกระทรวงหรือรองปลัดกระทรวง (CCO) ไม่ใช่ {chair.position!r}",
+                                  f"the oversight chair must be the permanent secretary or the deputy PS/CCO, "
+                                  f"not {chair.position!r}", **where))
+    members = [m for m in voting if m.role == "member"]
+    if not any(any(word in m.position.lower() for word in DEPUTY_PS_POSITIONS) for m in members):
+        findings.append(error("COM-OVS-DEPUTIES", "คณะกรรมการกำกับฯ ต้องมีรองปลัดกระทรวง (หัวหน้ากลุ่มภารกิจ) เป็นกรรมการ",
+                              "the oversight committee's members must include the deputy permanent secretaries "
+                              "(heading the mission groups)", **where))
+    if not any(m.independent for m in voting):
+        findings.append(error("COM-OVS-INDEPENDENT", "คณะกรรมการกำกับฯ ต้องมีผู้ทรงคุณวุฒิอิสระจากภายนอก",
+                              "the oversight committee needs independent external experts", **where))
+    if not any(m.opdc_nominee for m in voting):
+        findings.append(error("COM-OVS-OPDC", "คณะกรรมการกำกับฯ ต้องมีผู้แทนสำนักงาน ก.พ.ร.",
+                              "the oversight committee needs an OPDC representative", **where))
+    return findings
+
+
 def check_committees(settings: Settings) -> list[Finding]:
-    """The negotiation committee and the working group against DOMAIN §1.
+    """The oversight committee (see check_oversight), the negotiation committee and the
+    working group against DOMAIN §1.
 
     Negotiation committee: 5–7 members (advisers such as the ค.ต.ป. and the secretariat are
     not counted), one chair who is the permanent secretary or a deputy PS/CCO, at least one
     independent external member, and exactly one OPDC nominee.  Working group: at least 5
     members, at most 5 of them from the Office of the Permanent Secretary.
     """
-    findings: list[Finding] = []
+    findings: list[Finding] = check_oversight(settings)
     where = dict(file=SETTINGS_FILE)
 
     negotiation = settings.committees.get(NEGOTIATION)

@@ -1,8 +1,9 @@
 """Ministry results: every department's round-1 and final scores, ranks and incentives.
 
 Round 1 = the 12-month scores of each department's baseline (signed agreement + approved
-changes, with its reported results).  Final = round 1 with approved review requests
-applied.  Ranks are competition ranks on the final total (equal totals share a rank).
+changes, with its reported results).  Final = round 1 with OPDC's ministry- and
+mission-group-level results taken for indicators 1 and 2 (DOMAIN §3) and approved review
+requests applied.  Ranks are competition ranks on the final total (equal totals share a rank).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class DepartmentResult:
     reviews: list = field(default_factory=list)
     rank: int = 0  # on the final total
     rank_round1: int = 0
+    sources: dict = field(default_factory=dict)  # indicator id -> where its final score came from
 
 
 def ranks(totals: list) -> list[int]:
@@ -31,15 +33,22 @@ def ranks(totals: list) -> list[int]:
     return [1 + sum(1 for other in totals if other > t) for t in totals]
 
 
-def compute_results(departments, reviews=(), round_: int = 12) -> list[DepartmentResult]:
-    """departments: [(stem, agreement)]; reviews: every ReviewRequest (matched by stem)."""
+def compute_results(departments, reviews=(), round_: int = 12, opdc=None) -> list[DepartmentResult]:
+    """departments: [(stem, agreement)]; reviews: every ReviewRequest (matched by stem);
+    opdc: the OpdcResults recorded (or None)."""
     from .reviews import apply_reviews
 
     out = []
     for stem, agreement in departments:
         own = [r for r in reviews if r.department == stem]
+        taken = opdc.for_department(agreement) if opdc is not None else {}
+        sources = {i: text for i, (_, text) in taken.items()}
+        for review in own:
+            if review.decision == "approved" and review.round == round_:
+                sources[review.indicator] = f"ทบทวนแล้ว (reviewed) — คำขอที่ {review.number}"
         out.append(DepartmentResult(stem, agreement, score_agreement(agreement, round_),
-                                    apply_reviews(agreement, own, round_), own))
+                                    apply_reviews(agreement, own, round_, {i: s for i, (s, _) in taken.items()}),
+                                    own, sources=sources))
     for result, rank in zip(out, ranks([r.final.total for r in out])):
         result.rank = rank
     for result, rank in zip(out, ranks([r.round1.total for r in out])):
@@ -97,6 +106,10 @@ def ministry_results(folder) -> tuple[list[DepartmentResult], Optional[object], 
     findings += more
     for stem, agreement in pairs:
         findings += review_findings(agreement, [r for r in reviews if r.department == stem])
-    results = compute_results(pairs, reviews)
+    from .opdc import load_opdc
+
+    opdc, more = load_opdc(folder)
+    findings += more
+    results = compute_results(pairs, reviews, opdc=opdc)
     allocation, more = allocation_for(results, settings)
     return results, allocation, findings + more

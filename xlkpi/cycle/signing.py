@@ -7,6 +7,11 @@ Who signs with whom (seed 000 §1.5.3):
     department in a mission group              Permanent Secretary and the deputy PS heading the group with the department head
     department, no mission group / not in one  Permanent Secretary and a deputy PS with the department head
     department directly under the Minister     Minister and Permanent Secretary with the department head
+
+The Office of the Permanent Secretary is a department whose head is the Permanent Secretary,
+so the table's rows would have the PS sign on both sides.  Our choice (the seed is silent):
+it signs with the Minister, like the departments the Minister negotiates with directly
+(DOMAIN §3, 1.5.3), the Permanent Secretary signing as the head of the office.
 """
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ from ..model import MILESTONE, THRESHOLD, WEIGHTED, Agreement
 
 MINISTRY = "ministry"
 MISSION_GROUP = "mission_group"
-LEVELS = (MINISTRY, MISSION_GROUP, "in_mission_group", "no_mission_group", "under_minister")
+PS_OFFICE = "ps_office"  # the Office of the Permanent Secretary (สำนักงานปลัดกระทรวง)
+LEVELS = (MINISTRY, MISSION_GROUP, "in_mission_group", "no_mission_group", "under_minister", PS_OFFICE)
+PS_OFFICE_NAME = "สำนักงานปลัดกระทรวง"
 
 #: Office key -> (Thai title, English title)
 OFFICES = {
@@ -36,7 +43,14 @@ SIGNATORIES = {
     "in_mission_group": (("permanent_secretary", "group_deputy_ps"), ("department_head",)),
     "no_mission_group": (("permanent_secretary", "deputy_ps"), ("department_head",)),
     "under_minister": (("minister", "permanent_secretary"), ("department_head",)),
+    PS_OFFICE: (("minister",), ("permanent_secretary",)),
 }
+
+
+def signing_level(agreement: Agreement) -> str:
+    """The row of the table an agreement signs by: its department type, or `ps_office` for the
+    Office of the Permanent Secretary (whose head is the PS)."""
+    return PS_OFFICE if agreement.department.startswith(PS_OFFICE_NAME) else agreement.department_type
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,30 @@ def _known(office: str, settings, department: str, mission_group: str):
     return settings.officials.get(office)
 
 
+@dataclass(frozen=True)
+class Override:
+    """Signing an agreement that fails its framework: the reason given, and what failed."""
+
+    reason: str
+    findings: tuple = ()  # the framework's error findings at signing
+
+    def to_dict(self, agreement: Agreement) -> dict:
+        return {"department": agreement.department, "fiscal_year": agreement.fiscal_year,
+                "version": agreement.version, "reason": self.reason,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def signing_findings(agreement: Agreement, framework: Optional[str] = None) -> list:
+    """What stops an agreement being signed: every error of the framework check (the
+    framework the agreement names, or the one for its fiscal year)."""
+    from ..framework import check_agreement, load_framework_for
+
+    loaded, findings = load_framework_for(agreement, framework)
+    if loaded is None:
+        return [f for f in findings if f.is_error]
+    return [f for f in findings + check_agreement(agreement, loaded) if f.is_error]
+
+
 def thai_period(fiscal_year: int) -> str:
     """'1 ตุลาคม 2551 ถึง 30 กันยายน 2552' for FY2552."""
     return f"1 ตุลาคม {fiscal_year - 1} ถึง 30 กันยายน {fiscal_year}"
@@ -102,9 +140,12 @@ def _row_height(values, widths) -> float:
     return 20 * max(lines, 1) + 2
 
 
-def write_agreement_document(agreement: Agreement, settings, path, password: Optional[str] = None):
+def write_agreement_document(agreement: Agreement, settings, path, password: Optional[str] = None,
+                             override: Optional[Override] = None):
     """The printable คำรับรอง: heading, parties, period, indicators with weights and criteria
-    1–5, and the signature block for the department's type.  A4 portrait, locked."""
+    1–5, and the signature block for the department's type.  A4 portrait, locked.  Signed
+    despite failing its framework (`override`): the reason and the codes are printed above the
+    signatures and kept in the document's properties."""
     from openpyxl import Workbook
 
     from ..workbook.style import (
@@ -135,7 +176,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     line(2, "Performance agreement", size=14)
     line(3, f"{agreement.department} — {ministry}", bold=True)
     line(4, f"ประจำปีงบประมาณ พ.ศ. {agreement.fiscal_year} (fiscal year {agreement.fiscal_year})")
-    signers = signatories(agreement.department_type, settings, agreement.department, agreement.mission_group)
+    signers = signatories(signing_level(agreement), settings, agreement.department, agreement.mission_group)
     principal = " และ ".join(s.title_th for s in signers if s.side == "principal")
     party = " และ ".join(s.title_th for s in signers if s.side == "party")
     line(6, f"1. คำรับรองระหว่าง {principal} ผู้รับคำรับรอง กับ {party} {agreement.department} ผู้ทำคำรับรอง "
@@ -151,10 +192,14 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     ws.row_dimensions[10].height = 40
     row = 10
     total = 0.0
+    inherited = agreement.inherited_rounds()
     for indicator in agreement.walk():
         row += 1
         depth = indicator.id.count(".")
         name = indicator.name + (f" ({indicator.unit})" if indicator.unit else "")
+        if indicator.report_rounds:  # the agreed schedule (DOMAIN §6.5a), where it is not 6/9/12
+            rounds = ", ".join(str(r) for r in indicator.own_rounds(inherited[indicator.id]))
+            name += f" [รายงานผลรอบ {rounds} เดือน — reports at {rounds} months]"
         if not indicator.applicable:
             name += f" — ไม่ประเมิน น้ำหนักย้ายไป {indicator.moved_to} (not applicable)"
         levels = criteria_text(indicator) if not indicator.is_group else [""] * 5
@@ -194,6 +239,13 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
         ws.cell(row=row, column=col).border = thin_border()
         ws.cell(row=row, column=col).font = font(bold=True)
     row += 2
+    if override is not None:
+        codes = ", ".join(sorted({f.code for f in override.findings})) or "–"
+        line(row, f"หมายเหตุ: คำรับรองนี้ไม่เป็นไปตามกรอบการประเมินผล ({codes}) ลงนามโดยมีเหตุผลว่า: {override.reason} "
+                  f"(signed although it does not fit its framework — {codes} — because: {override.reason})",
+             bold=True, size=14, align="left", height=_row_height([override.reason * 2 + codes], [80]) + 20)
+        ws.cell(row=row, column=1).font = font(bold=True, size=14, color="C00000")
+        row += 2
     line(row, "4. ผู้รับคำรับรองและผู้ทำคำรับรองได้เข้าใจคำรับรองและเห็นพ้องกันแล้ว จึงได้ลงลายมือชื่อไว้เป็นสำคัญ "
               "(the parties have read and agree to this agreement and sign below)", size=14, align="left", height=42)
     row += 2
@@ -221,4 +273,7 @@ def write_agreement_document(agreement: Agreement, settings, path, password: Opt
     setup_a4(ws, title_rows="10:10")
     protect(ws, password or (settings.password if settings else DEFAULT_PASSWORD))
     wb.properties.title = f"คำรับรองการปฏิบัติราชการ {agreement.department} {agreement.fiscal_year}"
+    if override is not None:
+        wb.properties.description = f"override: {override.reason}"
+        wb.properties.keywords = " ".join(sorted({f.code for f in override.findings}))
     return save_workbook(wb, path)

@@ -100,7 +100,7 @@ def plan_fill(generated, records: list, round_: Optional[int] = None, source: st
     inputs = {}  # defined name -> True for every input of every round
     for round_n in ROUNDS:
         for row in layout.rows:
-            cols = input_columns(row)
+            cols = input_columns(row, round_n)
             ind = row.indicator
             part = row.part
             if Col.RESULT in cols:

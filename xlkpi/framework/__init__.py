@@ -10,7 +10,8 @@ documented in `templates/README.md`.
 VALIDATIONS) and returns findings; nothing here raises for bad user data.
 
 Modules: `records` (the dataclasses), `files` (finding and reading framework files),
-`rules` (the general rules), `pmqa` (indicator 15's rules).
+`rules` (the general rules), `pmqa` (indicator 15's rules), `schedule` (reporting rounds and
+granted scores).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .records import (DEPARTMENT_TYPE_NAMES, PARTS_TOLERANCE, PERCENT_TOLERANCE,
 from .rules import (check_conditions, check_dimension_split, check_fixed_weights, check_indicator_dimensions,
                     check_mandatory_indicators, check_moved_weight, check_not_taken, check_parts_sum,
                     check_split_reasons, check_subweights, check_thresholds, check_total)
+from .schedule import check_granted, check_report_rounds
 
 
 #: Every rule, in the order its findings are reported.  Adding a rule = one function + one test.
@@ -44,6 +46,8 @@ RULES: list[Callable[[Agreement, Framework], list]] = [
     check_thresholds,
     check_pmqa_categories,
     check_pmqa_kpis,
+    check_report_rounds,
+    check_granted,
 ]
 
 

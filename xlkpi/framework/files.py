@@ -148,6 +148,8 @@ class _FrameworkReader:
             plan_kpis=bool(data.get("plan_kpis", False)),
             rm_kpis=bool(data.get("rm_kpis", False)),
             granted_if_passed=bool(data.get("granted_if_passed", False)),
+            report_rounds=tuple(sorted(int(r) for r in data["report_rounds"]))
+            if isinstance(data.get("report_rounds"), list) else None,
         )
 
     def framework(self, data: dict, path: Path, base: Optional[Framework]) -> Framework:

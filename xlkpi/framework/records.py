@@ -73,6 +73,7 @@ class FrameworkIndicator:
     plan_kpis: bool = False  # 15.1.2.x: parts are recommended / custom plan KPIs
     rm_kpis: bool = False  # 15.2: parts are RM KPIs
     granted_if_passed: bool = False
+    report_rounds: Optional[tuple] = None  # rounds it reports in (DOMAIN §6.5a); None = not set
 
     def walk(self) -> Iterator["FrameworkIndicator"]:
         yield self

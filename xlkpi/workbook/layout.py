@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
+from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator, rounds_of
 
 COVER_SHEET = "ปก"
 META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
@@ -149,6 +149,11 @@ class Row:
     children_rows: list = field(default_factory=list)  # group: its children's rows
     part_rows: list = field(default_factory=list)  # weighted: its parts' rows
     within_applicable: bool = True  # False under a not-applicable group (DOMAIN §6.5)
+    rounds: tuple = ROUNDS  # the rounds this row is due in (DOMAIN §6.5a)
+
+    def due(self, round_: int) -> bool:
+        """Does this row report (and score) in the round?  Not-due rows are greyed, no input."""
+        return round_ in self.rounds
 
     @property
     def applicable(self) -> bool:
@@ -181,6 +186,9 @@ class SarLayout:
     dimension_rows: dict  # dimension -> row of its total
     total_row: int
     last_row: int
+    #: below the totals: a heading, then one row per milestone indicator printing the text of
+    #: its five levels (the criteria cells above hold the officer's ผ่าน / ไม่ผ่าน)
+    milestone_rows: dict = field(default_factory=dict)  # indicator id -> row
 
     def indicator_row(self, indicator_id: str) -> Row:
         return next(r for r in self.rows if not r.is_part and r.indicator.id == indicator_id)
@@ -191,14 +199,24 @@ class SarLayout:
     def leaf_rows(self, dimension: Optional[int] = None) -> list:
         return [r for r in self.rows if r.scored_leaf and (dimension is None or r.indicator.dimension == dimension)]
 
+    def covered_weight(self, round_: int, dimension: Optional[int] = None) -> float:
+        """Σ weight of the applicable leaves due in a round (the interim total covers it)."""
+        return round(sum(r.indicator.weight for r in self.leaf_rows(dimension)
+                         if r.applicable and r.due(round_)), 4) + 0.0
+
+    def full_weight(self) -> float:
+        """Σ weight of the applicable leaves: what the 12-month total normally covers."""
+        return round(sum(r.indicator.weight for r in self.leaf_rows() if r.applicable), 4) + 0.0
+
     def input_cells(self, row: Row) -> list[str]:
         return input_columns(row)
 
 
-def input_columns(row: Row) -> list[str]:
-    """Columns of a row an officer types into (every other cell is locked)."""
+def input_columns(row: Row, round_: Optional[int] = None) -> list[str]:
+    """Columns of a row an officer types into (every other cell is locked); with a round,
+    none when the row is not due in it (DOMAIN §6.5a)."""
     indicator = row.indicator
-    if not row.applicable or indicator.granted:
+    if not row.applicable or indicator.granted or (round_ is not None and not row.due(round_)):
         return []
     if row.is_part:
         return [Col.RESULT]
@@ -216,21 +234,25 @@ def sar_layout(agreement: Agreement) -> SarLayout:
     rows: list[Row] = []
     next_row = FIRST_ROW
 
-    def place(indicator: Indicator, depth: int, within_applicable: bool = True) -> Row:
+    def place(indicator: Indicator, depth: int, within_applicable: bool = True,
+              inherited: tuple = ROUNDS) -> Row:
         nonlocal next_row
-        row = Row(next_row, indicator, depth, within_applicable=within_applicable)
+        row = Row(next_row, indicator, depth, within_applicable=within_applicable,
+                  rounds=indicator.due_rounds(inherited))
         rows.append(row)
         next_row += 1
+        own = indicator.own_rounds(inherited)
         if indicator.kind == WEIGHTED:
-            for index, _part in enumerate(indicator.parts):
+            for index, part in enumerate(indicator.parts):
                 part_row = Row(next_row, indicator, depth + 1, part=index,
-                               within_applicable=within_applicable)
+                               within_applicable=within_applicable,
+                               rounds=rounds_of(part.report_rounds, own))
                 rows.append(part_row)
                 row.part_rows.append(part_row.row)
                 next_row += 1
         elif indicator.kind == GROUP:
             for child in indicator.children:
-                row.children_rows.append(place(child, depth + 1, row.applicable).row)
+                row.children_rows.append(place(child, depth + 1, row.applicable, own).row)
         return row
 
     for top in agreement.indicators:
@@ -241,7 +263,17 @@ def sar_layout(agreement: Agreement) -> SarLayout:
         dimension_rows[dimension] = next_row
         next_row += 1
     total_row = next_row
-    return SarLayout(rows, dimension_rows, total_row, total_row)
+    milestone_rows = {}
+    texts = [r for r in rows if not r.is_part and r.indicator.kind == MILESTONE and r.indicator.milestones]
+    if texts:
+        next_row = total_row + 2  # a blank line, then the heading
+        for r in texts:
+            next_row += 1
+            milestone_rows[r.indicator.id] = next_row
+    return SarLayout(rows, dimension_rows, total_row, max([total_row, *milestone_rows.values()]), milestone_rows)
+
+
+MILESTONE_HEADING_OFFSET = 2  # the heading of the milestone texts: total_row + 2
 
 
 # --- names of a row's cells -----------------------------------------------------------
@@ -281,33 +313,77 @@ def layout_names(layout: SarLayout) -> dict:
     return names
 
 
-# --- KPI Template: one sheet (one A4 page) per indicator ------------------------------
+# --- KPI Template: one sheet per indicator, in seed 004's printed order ---------------
+#
+# Rows 1-2 title and department; then, from TEMPLATE_FIRST_ROW, one row per field in the
+# order seed 004 prints an indicator (DOMAIN §7): ประเด็นการประเมินผล · ตัวชี้วัดที่ · น้ำหนัก ·
+# คำอธิบาย · เกณฑ์การให้คะแนน · ตารางและสูตรการคำนวณ · เงื่อนไข · แนวทางการประเมินผล (1 documents,
+# 2 interviews, 3 observation) · เหตุผล · หน่วยงานผู้รับผิดชอบหลัก; then what departments add:
+# baseline, data source, owner and collector.  The criteria table has a fixed block of rows
+# (CRITERIA_BLOCK) so that every field keeps one address in every sheet; the rows an
+# indicator does not use are hidden and do not print.
 
-#: (field, Thai label, English label, an officer fills it in).  Row = TEMPLATE_FIRST_ROW + index.
+#: (field, Thai label, English label, an officer fills it in), in printed order.  The
+#: criteria table sits after "definition", the baseline table after "data_source".
 TEMPLATE_FIELDS = [
+    ("dimension", "ประเด็นการประเมินผล", "evaluation issue", False),
     ("id", "ตัวชี้วัดที่", "indicator", False),
     ("name", "ชื่อตัวชี้วัด", "name", False),
-    ("dimension", "มิติ", "dimension", False),
     ("weight", "น้ำหนัก (ร้อยละ)", "weight %", False),
     ("unit", "หน่วยวัด", "unit", False),
     ("kind", "ลักษณะตัวชี้วัด", "kind", False),
     ("direction", "ทิศทาง", "direction", False),
     ("definition", "คำอธิบาย", "definition", True),
-    ("formula", "สูตรการคำนวณ", "calculation formula", True),
+    ("formula", "ตารางและสูตรการคำนวณ / โดยที่", "calculation formula", True),
+    ("conditions", "เงื่อนไข", "conditions", True),
+    ("evaluation", "แนวทางการประเมินผล", "evaluation approach", True),
+    ("evidence_expected", "1. ประเมินผลจากข้อมูล เอกสาร หลักฐานต่าง ๆ", "evidence expected", True),
+    ("rationale", "เหตุผล", "rationale", True),
+    ("responsible_unit", "หน่วยงานผู้รับผิดชอบหลัก", "responsible unit", True),
     ("data_source", "แหล่งข้อมูล/วิธีการจัดเก็บข้อมูล", "data source and collection", True),
     ("owner.name", "ผู้กำกับดูแลตัวชี้วัด", "indicator owner", True),
     ("owner.phone", "โทรศัพท์ (ผู้กำกับดูแล)", "owner's phone", True),
     ("collector.name", "ผู้จัดเก็บข้อมูล", "data collector", True),
     ("collector.phone", "โทรศัพท์ (ผู้จัดเก็บข้อมูล)", "collector's phone", True),
-    ("rationale", "เหตุผล", "rationale", True),
-    ("conditions", "เงื่อนไข", "conditions", True),
-    ("evaluation", "แนวทางการประเมินผล", "evaluation approach", True),
-    ("evidence_expected", "เอกสาร/หลักฐานประกอบการประเมิน", "evidence expected", True),
+]
+#: Seed 004's evaluation approach, parts 2 and 3: the same for every indicator, printed
+#: after part 1 (the documents a department lists in "evidence_expected").
+EVALUATION_FIXED = [
+    ("2. ประเมินผลจากข้อมูลที่ได้จากการสัมภาษณ์บุคคลที่เกี่ยวข้องต่าง ๆ", "2. interviews",
+     "• ผู้กำกับดูแลตัวชี้วัด และคณะทำงานที่เกี่ยวข้อง\n• ผู้จัดเก็บข้อมูล"),
+    ("3. การสังเกตการณ์", "3. observation",
+     "• การจัดเก็บข้อมูลผลการดำเนินงานตามตัวชี้วัด\n• ความถูกต้อง ความน่าเชื่อถือ ความทันสมัย และความสามารถ"
+     "ในการตรวจสอบได้ของข้อมูล\n• สภาพแวดล้อมของสถานที่ที่ดำเนินการตามกิจกรรมหรือโครงการหลัก\n"
+     "• การเก็บรักษาและดูแลเอกสาร/ข้อมูล\n• การมีส่วนร่วมของผู้บริหารระดับสูงของส่วนราชการ"),
 ]
 TEMPLATE_FIRST_ROW = 4
 TEMPLATE_VALUE_COL = "B"  # values sit in B (merged B:G)
-BASELINE_ROW = TEMPLATE_FIRST_ROW + len(TEMPLATE_FIELDS) + 1  # label row; years in B.., values below
-CRITERIA_ROW = BASELINE_ROW + 3  # heading "เกณฑ์การให้คะแนน"; level numbers below; rows of criteria after
+TEMPLATE_LAST_COL = "G"
+CRITERIA_BLOCK = 13  # rows below the level numbers: up to 12 weighted parts + the composite
+MAX_TEMPLATE_PARTS = CRITERIA_BLOCK - 1
+
+
+def _template_rows() -> tuple:
+    rows, row = {}, TEMPLATE_FIRST_ROW
+    criteria = baseline = fixed = None
+    for field_, *_ in TEMPLATE_FIELDS:
+        rows[field_] = row
+        row += 1
+        if field_ == "definition":
+            criteria = row
+            row += 1 + CRITERIA_BLOCK
+        if field_ == "evidence_expected":
+            fixed = row
+            row += len(EVALUATION_FIXED)
+        if field_ == "data_source":
+            baseline = row
+            row += 2
+    return rows, criteria, baseline, fixed, row - 1
+
+
+_FIELD_ROWS, CRITERIA_ROW, BASELINE_ROW, EVALUATION_FIXED_ROW, TEMPLATE_LAST_ROW = _template_rows()
+#: CRITERIA_ROW: the heading "เกณฑ์การให้คะแนน" with the level numbers 1..5; criteria below.
+#: BASELINE_ROW: the heading "ข้อมูลพื้นฐาน" with the fiscal years; results below.
 BASELINE_COLUMNS = ("B", "C", "D", "E", "F")
 TEMPLATE_CRITERIA_COLUMNS = ("B", "C", "D", "E", "F")  # levels 1..5
 PART_WEIGHT_COL = "G"
@@ -320,9 +396,17 @@ def template_sheet(indicator_id: str) -> str:
     return f"KPI {indicator_id}"[:31]
 
 
+def template_field_row(field_: str) -> int:
+    return _FIELD_ROWS[field_]
+
+
 def template_field_cell(field_: str) -> str:
-    index = [f[0] for f in TEMPLATE_FIELDS].index(field_)
-    return f"{TEMPLATE_VALUE_COL}{TEMPLATE_FIRST_ROW + index}"
+    return f"{TEMPLATE_VALUE_COL}{_FIELD_ROWS[field_]}"
+
+
+def template_milestone_cell(level: int) -> str:
+    """Where the text of milestone `level` (1..5) is: one row per level, merged B:G."""
+    return f"{TEMPLATE_VALUE_COL}{CRITERIA_ROW + level}"
 
 
 def template_name(indicator_id: str, field_: str) -> str:
@@ -333,4 +417,8 @@ def criteria_rows(indicator: Indicator) -> int:
     """How many rows the criteria table of an indicator takes below its level numbers."""
     if indicator.kind == WEIGHTED:
         return len(indicator.parts) + 1  # the parts, then the composite's criterion
+    if indicator.kind == MILESTONE:
+        return 5
+    if indicator.kind == GROUP:
+        return max(1, len(indicator.children))
     return 1

@@ -31,6 +31,7 @@ from .layout import (
     round_sheet,
     sar_layout,
     template_field_cell,
+    template_milestone_cell,
     template_sheet,
 )
 
@@ -171,8 +172,8 @@ def overlay_sar(agreement: Agreement, wb, findings: list, source: str) -> None:
                 ind.composite_thresholds = thresholds
         for round_ in ROUNDS:
             sheet = round_sheet(round_)
-            if sheet not in cells.sheetnames:
-                continue
+            if sheet not in cells.sheetnames or not row.due(round_):
+                continue  # a row not due in a round has no inputs there (DOMAIN §6.5a)
             if row.is_part:
                 value = cells.get(sheet, f"{Col.RESULT}{r}")
                 number = _number(value)
@@ -243,7 +244,7 @@ def overlay_template(agreement: Agreement, wb) -> None:
         if ind.kind == THRESHOLD and ind.thresholds:
             ind.thresholds = [_threshold(value(f"{c}{first}")) for c in TEMPLATE_CRITERIA_COLUMNS]
         elif ind.kind == MILESTONE:
-            ind.milestones = [_text(value(f"{c}{first}")) for c in TEMPLATE_CRITERIA_COLUMNS]
+            ind.milestones = [_text(value(template_milestone_cell(level))) for level in range(1, 6)]
         elif ind.kind == WEIGHTED:
             for offset, part in enumerate(ind.parts):
                 row = first + offset

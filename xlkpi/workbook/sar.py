@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from copy import copy
 from pathlib import Path
 
 from .. import agreement as agreement_io
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement
-from . import style
+from . import measure, style
 from .layout import (
     BELOW_LEVEL_1_CELL,
     COVER_SHEET,
@@ -36,16 +35,15 @@ from .layout import (
 )
 from .sar_formulas import row_formulas, total
 
-DEPARTMENT_TYPE_TH = {
-    "in_mission_group": "ส่วนราชการในกลุ่มภารกิจ (in a mission group)",
-    "no_mission_group": "ส่วนราชการที่ไม่มีกลุ่มภารกิจ (no mission group)",
-    "under_minister": "ส่วนราชการขึ้นตรงต่อรัฐมนตรี (directly under the Minister)",
-}
-KIND_TH = {THRESHOLD: "เกณฑ์ 1–5", MILESTONE: "ระดับขั้นตอน", WEIGHTED: "ร้อยละเฉลี่ยถ่วงน้ำหนัก", GROUP: "กลุ่ม"}
-WIDTHS = {"A": 10, "B": 46, "C": 10, "D": 11, "E": 10, "F": 8, "G": 8, "H": 8, "I": 8, "J": 8,
-          "K": 15, "L": 10, "M": 11, "N": 28, "O": 28}
-CHARS_PER_WIDTH = 0.95  # Thai characters of TH Sarabun New 13 pt per unit of column width
-LINE_HEIGHT = 18  # points per line of 13 pt text
+#: Character units of the 16 pt default font; the round sheets print fitted to the width of
+#: A4 landscape (about 72 %: body text about 11.5 pt on paper)
+WIDTHS = {"A": 10, "B": 27, "C": 7, "D": 7, "E": 7, "F": 6, "G": 6, "H": 6, "I": 6, "J": 6,
+          "K": 9, "L": 7, "M": 8, "N": 20, "O": 20}
+WRAPPED = (Col.NAME, Col.UNIT, Col.RESULT, Col.EXPLANATION, Col.EVIDENCE)
+BODY_SIZE = 16
+COVER_WIDTHS = {"A": 22, "B": 36}  # A4 portrait at 100 %
+NOT_DUE_TEXT = ("ไม่ต้องรายงาน", "not due")
+NOT_DUE_COLUMNS = (Col.RESULT, Col.SCORE, Col.WEIGHTED)  # greyed on a not-due row
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
 
 
@@ -88,26 +86,38 @@ def _value(x):
     return x
 
 
-def _write_cover(wb, agreement: Agreement, title: str) -> None:
-    from openpyxl.styles import Protection
+def _department_type(agreement: Agreement, lang: str) -> str:
+    from ..glossary import DepartmentType
 
+    return style.label(*DepartmentType.th_en(agreement.department_type), lang)
+
+
+def _write_cover(wb, agreement: Agreement, title: str, lang: str = style.DEFAULT_LANG):
+    """The cover: title, then each label with its value on the same row (both top-aligned)."""
     ws = wb.active
     ws.title = COVER_SHEET
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 62
+    for column, width in COVER_WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    ws.merge_cells("A1:B1")
     ws["A1"] = title
-    ws["A1"].font = style.font(bold=True, size=20)
+    ws["A1"].font = style.font(bold=True, size=style.TITLE_SIZE + 2)
+    ws["A1"].alignment = style.wrap()
     rows = [
-        ("กระทรวง (ministry)", agreement.ministry),
-        ("ส่วนราชการ (department)", agreement.department),
-        ("ปีงบประมาณ พ.ศ. (fiscal year, B.E.)", agreement.fiscal_year),
-        ("ประเภทส่วนราชการ (department type)", DEPARTMENT_TYPE_TH.get(agreement.department_type, agreement.department_type)),
-        ("กลุ่มภารกิจ (mission group)", agreement.mission_group or "–"),
-        ("คะแนนเมื่อต่ำกว่าระดับ 1 (score below level 1)", agreement.below_level_1),
-        ("ฉบับ (version)", agreement.version or "–"),
+        (("กระทรวง", "ministry"), agreement.ministry),
+        (("ส่วนราชการ", "department"), agreement.department),
+        (("ปีงบประมาณ พ.ศ.", "fiscal year, B.E."), agreement.fiscal_year),
+        (("ประเภทส่วนราชการ", "department type"), _department_type(agreement, lang)),
+        (("กลุ่มภารกิจ", "mission group"), agreement.mission_group or "–"),
+        (("คะแนนเมื่อต่ำกว่าระดับ 1", "score below level 1"), agreement.below_level_1),
+        (("ฉบับ", "version"), agreement.version or "–"),
     ]
-    for n, (label, value) in enumerate(rows, start=3):
-        ws.cell(row=n, column=1, value=label).font = style.font(bold=True)
+    if agreement.signed_on:
+        rows.append((("วันที่ลงนาม", "signed on"), style.thai_date(agreement.signed_on)))
+    for n, ((th, en), value) in enumerate(rows, start=3):
+        label = ws.cell(row=n, column=1)
+        style.put_text(label, style.label(th, en, lang))
+        label.font = style.font(bold=True)
+        label.alignment = style.wrap()
         cell = ws.cell(row=n, column=2)
         if isinstance(value, str):
             style.put_text(cell, value)
@@ -118,7 +128,7 @@ def _write_cover(wb, agreement: Agreement, title: str) -> None:
     return ws
 
 
-def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
+def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str = style.DEFAULT_LANG) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -126,24 +136,23 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
     ws = wb.create_sheet(round_sheet(round_))
     unlocked = Protection(locked=False)
     border = style.thin_border()
-    ws["A1"] = f"รายงานผลการดำเนินงานตามคำรับรอง (SAR Card) รอบ {round_} เดือน — round {round_} months"
-    ws["A1"].font = style.font(bold=True, size=18)
+    ws["A1"] = style.label(f"รายงานผลการดำเนินงานตามคำรับรอง (SAR Card) รอบ {round_} เดือน", f"round {round_} months", lang)
+    ws["A1"].font = style.font(bold=True, size=style.TITLE_SIZE)
     style.put_text(ws["A2"], f"{agreement.department} · {agreement.ministry} · ปีงบประมาณ พ.ศ. {agreement.fiscal_year}")
     ws["A2"].font = style.font(bold=True)
-    ws["A3"] = "คะแนนเมื่อผลต่ำกว่าเกณฑ์ระดับ 1 (score when short of level 1):"
+    ws["A3"] = style.label("คะแนนเมื่อผลต่ำกว่าเกณฑ์ระดับ 1:", "score when short of level 1", lang)
     ws["A3"].font = style.font(italic=True)
     ws[BELOW_LEVEL_1_CELL] = agreement.below_level_1
     ws[BELOW_LEVEL_1_CELL].font = style.font(bold=True)
-    ws["F3"] = "ช่องสีเหลือง = ช่องกรอกข้อมูล (yellow cells are for you to fill)"
+    ws["F3"] = style.label("ช่องสีเหลือง = ช่องกรอกข้อมูล", "yellow cells are for you to fill", lang)
     ws["F3"].font = style.font(italic=True, color="7F6000")
     for column, (th, en) in HEADINGS.items():
         cell = ws[f"{column}{HEADER_ROW}"]
-        cell.value = f"{th}\n{en}"
-        cell.font = style.font(bold=True, size=12)
+        style.put_text(cell, style.label(th, en, lang, "\n"))
+        cell.font = style.font(bold=True, size=BODY_SIZE)
         cell.fill = style.fill(style.HEADER_FILL)
         cell.alignment = style.wrap("center", "center")
         cell.border = border
-    ws.row_dimensions[HEADER_ROW].height = 50
     for column, width in WIDTHS.items():
         ws.column_dimensions[column].width = width
     for column in Col.HIDDEN:
@@ -159,6 +168,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
     ws.add_data_validation(numbers)
     ws.add_data_validation(milestones)
     input_fill = style.fill(style.INPUT_FILL)
+    not_due_fill = style.fill(style.NOT_DUE_FILL)
     cell_styles: dict = {}  # (bold, wrapped, 4 decimals, input, quote prefix) -> StyleArray
 
     for row in layout.rows:
@@ -187,14 +197,17 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
             values[Col.RESULT] = "ไม่ประเมิน (n/a)"
             note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
             values[Col.EXPLANATION] = note
+        elif not row.due(round_):
+            values[Col.RESULT] = style.label(*NOT_DUE_TEXT, lang)
         elif ind.granted and not part:
             values[Col.RESULT] = "ได้โดยปริยาย (granted)"
             values[Col.EXPLANATION] = ind.granted_reason
-        # the officer's entries already in the agreement
-        if part is not None:
+        # the officer's entries already in the agreement (none in a round the row is not due in)
+        due = row.due(round_)
+        if part is not None and due:
             if round_ in part.result:
                 values[Col.RESULT] = _value(part.result[round_])
-        elif row.applicable and not ind.granted:
+        elif part is None and due and row.applicable and not ind.granted:
             if ind.kind == THRESHOLD and round_ in ind.result:
                 values[Col.RESULT] = _value(ind.result[round_])
             if ind.kind == MILESTONE and round_ in ind.result:
@@ -204,10 +217,11 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 values[Col.EXPLANATION] = ind.explanation[round_]
             if round_ in ind.evidence:
                 values[Col.EVIDENCE] = ind.evidence[round_]
-        formulas = row_formulas(row)
+        formulas = row_formulas(row, round_)
         values.update(formulas)
 
-        inputs = set(input_columns(row))
+        inputs = set(input_columns(row, round_))
+        not_due = row.applicable and not row.due(round_)
         bold = not part and ind.kind == GROUP
         for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
                        Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN):
@@ -222,27 +236,23 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 cell.value = value
             # openpyxl hashes every style object it is given; build each combination once and
             # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
-            key = (bold, column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE), column in (Col.SCORE, Col.WEIGHTED),
-                   column in inputs, cell.quotePrefix)
+            key = (bold, column in WRAPPED, column in (Col.SCORE, Col.WEIGHTED),
+                   column in inputs, cell.quotePrefix, not_due and column in NOT_DUE_COLUMNS)
             if key in cell_styles:
                 cell._style = copy(cell_styles[key])
                 continue
-            cell.font = style.font(bold=bold, size=13)
+            cell.font = style.font(bold=bold, size=BODY_SIZE)
             cell.border = border
-            if column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE):
-                cell.alignment = style.wrap()
+            cell.alignment = style.wrap() if column in WRAPPED else style.top()
             if column in (Col.SCORE, Col.WEIGHTED):
                 cell.number_format = "0.0000"
             if column in inputs:
                 cell.protection = unlocked
                 cell.fill = input_fill
+            elif not_due and column in NOT_DUE_COLUMNS:
+                cell.fill = not_due_fill
             cell_styles[key] = copy(cell._style)
-        # LibreOffice prints a wrapped cell at the default row height, clipping Thai text
-        # that needs more lines: give the row as many lines as its longest wrapped text
-        lines = max(math.ceil(len(str(values.get(column) or "")) / (WIDTHS[column] * CHARS_PER_WIDTH))
-                    for column in (Col.NAME, Col.EXPLANATION, Col.EVIDENCE))
-        ws.row_dimensions[r].height = LINE_HEIGHT * max(1, lines) + 3
-        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted:
+        if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
                 milestones.add(f"{column}{r}")
@@ -252,61 +262,103 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int) -> None:
                 ws[f"{Col.RESULT}{r}"].number_format = "General"
 
     # totals: per dimension, then the department
+    # the weight column of a total is the weight due in this round (DOMAIN §6.5a: an interim
+    # total says what weight it covers, "3.21 on 64 of 100")
     for dimension, r in layout.dimension_rows.items():
         th, en = DIMENSION_LABELS[dimension]
-        ws[f"{Col.NAME}{r}"] = f"รวม{th} ({en})"
-        ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows(dimension)))
+        style.put_text(ws[f"{Col.NAME}{r}"], style.label(f"รวม{th}", en, lang))
+        ws[f"{Col.WEIGHT}{r}"] = _value(layout.covered_weight(round_, dimension))
         ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows(dimension)])
     r = layout.total_row
-    ws[f"{Col.NAME}{r}"] = "คะแนนรวมของส่วนราชการ (department total, out of 5)"
-    ws[f"{Col.WEIGHT}{r}"] = _value(sum(row.indicator.weight for row in layout.leaf_rows()))
+    covered = layout.covered_weight(round_)
+    full = layout.full_weight()
+    if covered < full - 1e-9:
+        label = style.label(f"คะแนนรวม จากน้ำหนัก {_value(covered)} ของ {_value(full)}",
+                            f"total on {_value(covered)} of {_value(full)}", lang)
+    else:
+        label = style.label("คะแนนรวมของส่วนราชการ (เต็ม 5)", "department total, out of 5", lang)
+    style.put_text(ws[f"{Col.NAME}{r}"], label)
+    ws[f"{Col.WEIGHT}{r}"] = _value(covered)
     ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows()])
     for r in (*layout.dimension_rows.values(), layout.total_row):
         for column in (Col.NAME, Col.WEIGHT, Col.WEIGHTED):
             cell = ws[f"{column}{r}"]
-            cell.font = style.font(bold=True, size=13 if r != layout.total_row else 14)
+            cell.font = style.font(bold=True, size=BODY_SIZE)
+            cell.alignment = style.wrap()
             cell.fill = style.fill(style.TOTAL_FILL)
             cell.border = border
         ws[f"{Col.WEIGHTED}{r}"].number_format = "0.0000"
 
+    _write_milestone_texts(ws, agreement, layout, lang)
     ws.freeze_panes = f"C{FIRST_ROW}"
+    measure.fit_rows(ws)
     style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    ws.print_area = f"A1:{Col.EVIDENCE}{layout.total_row}"
-    ws.oddFooter.center.text = "&P / &N"
+    ws.print_area = f"A1:{Col.EVIDENCE}{layout.last_row}"
 
 
-def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD):
+def _write_milestone_texts(ws, agreement: Agreement, layout, lang: str) -> None:
+    """Each milestone indicator's five levels in words, below the totals, so they print."""
+    if not layout.milestone_rows:
+        return
+    heading = layout.total_row + 2
+    ws[f"{Col.ID}{heading}"] = style.label("ขั้นตอนของตัวชี้วัดระดับความสำเร็จ", "milestones", lang)
+    ws[f"{Col.ID}{heading}"].font = style.font(bold=True, size=BODY_SIZE)
+    by_id = {i.id: i for i in agreement.walk()}
+    for indicator_id, r in layout.milestone_rows.items():
+        indicator = by_id[indicator_id]
+        ws[f"{Col.ID}{r}"] = indicator_id
+        ws.merge_cells(f"{Col.NAME}{r}:{Col.EVIDENCE}{r}")
+        cell = ws[f"{Col.NAME}{r}"]
+        style.put_text(cell, "\n".join(f"ระดับ {n}: {text}" for n, text in enumerate(indicator.milestones, start=1)))
+        cell.font = style.font(size=BODY_SIZE)
+        cell.alignment = style.wrap()
+        ws[f"{Col.ID}{r}"].font = style.font(size=BODY_SIZE)
+        ws[f"{Col.ID}{r}"].alignment = style.top()
+        for column in (Col.ID, Col.NAME):
+            ws[f"{column}{r}"].border = style.thin_border()
+
+
+def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG):
     """The SAR Card as an openpyxl Workbook."""
     from openpyxl import Workbook
 
     layout = sar_layout(agreement)
     wb = Workbook()
-    cover = _write_cover(wb, agreement, "SAR Card — รายงานผลการปฏิบัติราชการตามคำรับรอง")
+    cover = _write_cover(wb, agreement, style.label("รายงานผลการปฏิบัติราชการตามคำรับรอง (SAR Card)", "SAR Card", lang), lang)
     row = 11
-    cover.cell(row=row, column=1, value="สรุปคะแนน (summary)").font = style.font(bold=True, size=16)
+    cover.cell(row=row, column=1, value=style.label("สรุปคะแนน", "summary", lang)).font = style.font(bold=True)
     for round_ in ROUNDS:
         row += 1
-        cover.cell(row=row, column=1, value=f"คะแนนรวม รอบ {round_} เดือน (total, {round_} months)").font = style.font()
+        covered, full = layout.covered_weight(round_), layout.full_weight()
+        on_th = f" จากน้ำหนัก {_value(covered)} ของ {_value(full)}" if covered < full - 1e-9 else ""
+        on_en = f" on {_value(covered)} of {_value(full)}" if covered < full - 1e-9 else ""
+        label = cover.cell(row=row, column=1, value=style.label(f"คะแนนรวม รอบ {round_} เดือน{on_th}",
+                                                                f"total, {round_} months{on_en}", lang))
+        label.font = style.font()
+        label.alignment = style.wrap()
         cell = cover.cell(row=row, column=2, value=f"={quoted(round_sheet(round_))}!{Col.WEIGHTED}{layout.total_row}")
         cell.number_format = "0.0000"
         cell.font = style.font(bold=True)
         cell.alignment = style.wrap("left")
     guide = [
-        "วิธีใช้ (how to use)",
-        "1. เลือกแผ่นงานของรอบที่รายงาน (6, 9 หรือ 12 เดือน) — open the sheet of the round you report.",
-        "2. กรอกผลการดำเนินงานในช่องสีเหลือง; ตัวชี้วัดแบบขั้นตอนให้เลือก ผ่าน/ไม่ผ่าน ทีละขั้น — type results in the yellow cells; for milestones choose met / not met per level.",
-        "3. คะแนนคำนวณอัตโนมัติด้วยสูตร — scores are computed by formulas as you type.",
-        "4. ช่องอื่นถูกล็อกไว้ตามคำรับรองที่ลงนาม — every other cell is locked to the signed agreement.",
+        ("วิธีใช้", "how to use"),
+        ("1. เลือกแผ่นงานของรอบที่รายงาน (6, 9 หรือ 12 เดือน)", "open the sheet of the round you report."),
+        ("2. กรอกผลการดำเนินงานในช่องสีเหลือง ตัวชี้วัดแบบขั้นตอนให้เลือก ผ่าน/ไม่ผ่าน ทีละขั้น",
+         "type results in the yellow cells; for milestones choose met / not met per level."),
+        ("3. คะแนนคำนวณอัตโนมัติด้วยสูตร", "scores are computed by formulas as you type."),
+        ("4. ช่องอื่นถูกล็อกไว้ตามคำรับรองที่ลงนาม", "every other cell is locked to the signed agreement."),
     ]
-    for n, text in enumerate(guide, start=row + 2):
-        cover.cell(row=n, column=1, value=text).font = style.font(bold=(n == row + 2))
+    for n, (th, en) in enumerate(guide, start=row + 2):
+        cell = cover.cell(row=n, column=1)
+        style.put_text(cell, style.label(th, en, lang, " — ") if lang == "th-en" else th)
+        cell.font = style.font(bold=(n == row + 2))
         cover.merge_cells(start_row=n, start_column=1, end_row=n, end_column=2)
-        cover.cell(row=n, column=1).alignment = style.wrap()
-        cover.row_dimensions[n].height = 40 if n > row + 2 else None
-    style.setup_a4(cover, landscape=False, fit_height=True)
+        cell.alignment = style.wrap()
+    measure.fit_rows(cover)
+    style.setup_a4(cover, landscape=False)
 
     for round_ in ROUNDS:
-        _write_round_sheet(wb, agreement, layout, round_)
+        _write_round_sheet(wb, agreement, layout, round_, lang)
     return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password)
 
 
@@ -335,5 +387,6 @@ def save_workbook(wb, path) -> Path:
     return Path(path)
 
 
-def write_sar(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD) -> Path:
-    return save_workbook(build_sar(agreement, password), path)
+def write_sar(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD,
+              lang: str = style.DEFAULT_LANG) -> Path:
+    return save_workbook(build_sar(agreement, password, lang), path)

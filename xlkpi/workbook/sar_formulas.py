@@ -15,13 +15,17 @@ BELOW = "$" + BELOW_LEVEL_1_CELL[0] + "$" + BELOW_LEVEL_1_CELL[1:]
 
 
 def level_reached(r: int) -> str:
-    """Highest level whose defined threshold the result reaches (0 = short of level 1)."""
+    """Highest level whose defined threshold the result reaches (0 = short of level 1).
+
+    A row with formulas is due in its round (DOMAIN §6.5a), so a blank result is a missing
+    one: level 0, scored at the floor like a result short of level 1.
+    """
     k, p = f"{Col.RESULT}{r}", f"{Col.SIGN}{r}"
     expr = "0"
     for level, column in enumerate(Col.CRITERIA, start=1):
         t = f"{column}{r}"
         expr = f"IF(AND(ISNUMBER({t}),{k}*{p}>={t}*{p}),{level},{expr})"
-    return f"=IF(ISNUMBER({k}),{expr},\"\")"
+    return f"=IF(ISNUMBER({k}),{expr},0)"
 
 
 def next_level(r: int) -> str:
@@ -43,13 +47,13 @@ def threshold_score(r: int) -> str:
 
 
 def milestones_reached(r: int) -> str:
-    """DOMAIN §6.2: the highest L such that milestones 1..L are all met."""
+    """DOMAIN §6.2: the highest L such that milestones 1..L are all met (none ticked: 0,
+    a due result missing, scored at the floor — DOMAIN §6.5a)."""
     cells = [f"{c}{r}" for c in Col.CRITERIA]
     expr = "5"
     for level in (4, 3, 2, 1, 0):
         expr = f"IF({cells[level]}<>\"{MET}\",{level},{expr})"
-    blank = ",".join(f"{c}=\"\"" for c in cells)
-    return f"=IF(AND({blank}),\"\",{expr})"
+    return f"={expr}"
 
 
 def milestone_score(r: int) -> str:
@@ -94,11 +98,12 @@ def total(rows: list) -> str:
     return f"=ROUND(SUM({','.join(cells)}),4)" if rows else "=0"
 
 
-def row_formulas(row: Row) -> dict:
-    """Column -> formula for every computed cell of a row (the same in every round)."""
+def row_formulas(row: Row, round_: int) -> dict:
+    """Column -> formula for every computed cell of a row in a round's sheet; none for a row
+    not due in the round (DOMAIN §6.5a), which its group, composite and totals leave out."""
     ind = row.indicator
     r = row.row
-    if not row.applicable:
+    if not row.applicable or not row.due(round_):
         return {}
     helpers = {Col.PRODUCT: product(r), Col.SCORED_WEIGHT: scored_weight(r)}
     if ind.granted and not row.is_part:

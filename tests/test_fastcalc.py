@@ -1,0 +1,246 @@
+"""The fast `formulas` path (xlkpi.fastcalc) gives what `formulas.ExcelModel` gives, cell for cell.
+
+`formulas_values(path, fast=False)` is the package's own way: every formula parsed and
+compiled on its own, computed by one dispatcher over the workbook. The fast path compiles
+each formula shape once and runs the compiled steps itself. Both run with Excel's semantics
+installed. They must agree in every formula cell — same cells, same type, same value to the
+last bit — on generated SAR Cards (the sample ministry, random agreements, the three-way
+test's rounding-boundary cases) and on workbooks full of errors, blanks and text.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from xlkpi import fastcalc
+from xlkpi.recalc import formulas_values
+
+
+def assert_same_values(fast: dict, plain: dict) -> None:
+    assert set(fast) == set(plain), sorted(set(fast) ^ set(plain))[:10]
+    differ = [(key, fast[key], plain[key]) for key in plain
+              if type(fast[key]) is not type(plain[key]) or repr(fast[key]) != repr(plain[key])]
+    assert differ == [], differ[:10]
+
+
+def fast_and_plain(path: Path) -> tuple[dict, dict, dict]:
+    timings: dict = {}
+    fast = fastcalc.formulas_values(path, timings)  # raises Unsupported rather than fall back
+    return fast, formulas_values(path, fast=False), timings
+
+
+def _sar(agreement, path: Path) -> Path:
+    from xlkpi.workbook.sar import write_sar
+
+    return write_sar(agreement, path)
+
+
+# --- generated SAR Cards -------------------------------------------------------------------
+
+@pytest.mark.parametrize("department", [0, 7])
+def test_sample_ministry_card(tmp_path, department):
+    from xlkpi.sample import sample_ministry
+
+    agreement = sample_ministry()[department]
+    fast, plain, timings = fast_and_plain(_sar(agreement, tmp_path / "sar.xlsx"))
+    assert len(plain) > 700  # every score, helper, dimension and total of three rounds
+    assert_same_values(fast, plain)
+    # a few dozen shapes serve the whole card
+    assert timings["compiled"] < 80 < len(plain) / 10
+
+
+@pytest.mark.parametrize("seed, leaves", [(1, 8), (2, 12), (3, 16)])
+def test_random_agreement_card(tmp_path, seed, leaves):
+    from xlkpi.sample import random_agreement
+
+    agreement = random_agreement(random.Random(seed), leaves, rounds=(6, 9, 12))
+    fast, plain, _ = fast_and_plain(_sar(agreement, tmp_path / "sar.xlsx"))
+    assert plain and any(isinstance(v, float) for v in plain.values())
+    assert_same_values(fast, plain)
+
+
+@pytest.mark.parametrize("policy", [0, 1])
+def test_rounding_boundary_card(tmp_path, policy):
+    """The three-way test's hard places: x.xxxx5 scores, results at and a hair off thresholds,
+    blank levels, weighted composites and weighted scores on a boundary."""
+    from test_three_way import boundary_agreement
+
+    agreement = boundary_agreement(4000 + policy, 45, policy)
+    fast, plain, _ = fast_and_plain(_sar(agreement, tmp_path / "sar.xlsx"))
+    assert_same_values(fast, plain)
+
+
+def test_card_with_errors_text_and_blanks(tmp_path):
+    """An officer's mistakes reach the formulas: text, booleans, errors and blanks as results
+    and thresholds; ISNUMBER, comparisons and arithmetic must fail or pass exactly alike."""
+    from openpyxl import load_workbook
+
+    from xlkpi.model import THRESHOLD
+    from xlkpi.sample import random_agreement
+    from xlkpi.workbook.layout import layout_names, name_for, sar_layout
+
+    agreement = random_agreement(random.Random(9), 12, rounds=(6, 9, 12))
+    path = _sar(agreement, tmp_path / "sar.xlsx")
+    names = layout_names(sar_layout(agreement))
+    leaves = [i for i in agreement.leaves() if i.kind == THRESHOLD and i.applicable and not i.granted]
+    typed = ["85", "abc", True, "", "=1/0", "=NA()", '=""', 0, -0.0, 1e-300]
+    wb = load_workbook(path)
+    changed = 0
+    for n, leaf in enumerate(leaves):
+        for round_ in (6, 9, 12):
+            key = name_for(leaf.id, round_, "result")
+            if key in names:
+                sheet, cell = names[key]
+                wb[sheet][cell] = typed[(n + round_) % len(typed)]
+                changed += 1
+                # and a threshold typed as text on the same row
+                if n % 3 == 0:
+                    wb[sheet][f"G{wb[sheet][cell].row}"] = "ไม่มี"
+    wb.save(tmp_path / "mistakes.xlsx")
+    assert changed >= 9
+    fast, plain, _ = fast_and_plain(tmp_path / "mistakes.xlsx")
+    assert {"#VALUE!", "#DIV/0!"} <= {v for v in plain.values() if isinstance(v, str)}
+    assert_same_values(fast, plain)
+
+
+# --- small workbooks: Excel's edges and what the fast path leaves to ExcelModel ---------------
+
+def test_excel_semantics_cases(tmp_path):
+    """tests/test_recalc.py's workbook of ROUND, IS-functions, blanks, text and errors."""
+    from test_recalc import _semantics_book
+
+    fast, plain, _ = fast_and_plain(_semantics_book(tmp_path / "semantics.xlsx"))
+    assert len(plain) > 70
+    assert_same_values(fast, plain)
+
+
+def test_defined_names_and_thai_sheets(tmp_path):
+    from test_recalc import _named_book
+
+    fast, plain, _ = fast_and_plain(_named_book(tmp_path / "named.xlsx"))
+    assert fast["คะแนน", "B2"] == 0.525
+    assert_same_values(fast, plain)
+
+
+def _book(path: Path, cells: dict) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
+def test_shapes_are_shared_across_rows_but_not_across_meanings(tmp_path):
+    """=A{r}*2 copied down and =$A$1*2 are one shape; a range shifts along."""
+    cells = {f"A{r}": r * 1.5 for r in range(1, 9)}
+    cells.update({f"B{r}": f"=A{r}*2" for r in range(1, 9)})       # relative
+    cells.update({f"C{r}": f"=$A$1*2" for r in range(1, 9)})       # absolute: the same steps
+    cells.update({f"D{r}": f"=SUM(A{r}:B{r})" for r in range(1, 9)})  # a range per row
+    cells.update({f"E{r}": f"=IF(D{r}>10,\"big\",D{r})" for r in range(1, 9)})
+    path = _book(tmp_path / "shapes.xlsx", cells)
+    fastcalc.forget()
+    fast, plain, timings = fast_and_plain(path)
+    assert timings["compiled"] == 3
+    assert [fast["Data", f"B{r}"] for r in (1, 2, 8)] == [3, 6, 24]
+    assert [fast["Data", f"C{r}"] for r in (1, 8)] == [3, 3]
+    assert fast["Data", "D2"] == 9 and fast["Data", "E8"] == "big" and fast["Data", "E1"] == 4.5
+    assert_same_values(fast, plain)
+
+
+@pytest.mark.parametrize("formulas, why", [
+    ({"A1": 5, "B1": "=ROW()+A1", "B2": "=ROW()+A1"}, "position-dependent function"),
+    ({"A1": "=B1+1", "B1": "=A1+1"}, "circular reference"),
+    ({"A1": 1, "B1": "=undefined_name+A1"}, "unknown name"),
+])
+def test_what_the_fast_path_leaves_to_excel_model(tmp_path, formulas, why):
+    """Unsupported workbooks still get `formulas`' values: the plain path computes them."""
+    path = _book(tmp_path / "odd.xlsx", formulas)
+    timings: dict = {}
+    values = formulas_values(path, timings=timings)
+    assert values == formulas_values(path, fast=False)
+    if why == "position-dependent function":
+        # ROW() compiles per cell (never shared), still on the fast path
+        assert timings["path"] == "fast" and values["Data", "B2"] == 7
+    else:
+        assert timings["path"] == "model", timings
+        with pytest.raises(fastcalc.Unsupported):
+            fastcalc.formulas_values(path)
+
+
+def test_formula_shape_key_reads_references_in_r1c1():
+    names = {"RESULT": "'ผล งาน'!$B$2"}
+    a = fastcalc._Shape('=IF(K6="","",ROUND(K6*$D$3/RESULT,4))&"A1"', 6, 12, names, "SAR")
+    b = fastcalc._Shape('=IF(K7="","",ROUND(K7*$D$3/RESULT,4))&"A1"', 7, 12, names, "SAR")
+    c = fastcalc._Shape('=IF(K7="","",ROUND(K7*$D$4/RESULT,4))&"A1"', 7, 12, names, "SAR")
+    d = fastcalc._Shape('=IF(K7="","",ROUND(K7*K7/RESULT,4))&"A1"', 7, 12, names, "SAR")
+    # copied down, or pointing elsewhere: one shape; the same place twice: another
+    assert a.key == b.key == c.key != d.key
+    assert fastcalc._Shape("=SUM(A1:B1)", 3, 3, {}).key != fastcalc._Shape("=SUM(A1:A2)", 3, 3, {}).key
+    assert [text for _, text in a.refs] == ["K6", "K6", "$D$3", "'ผล งาน'!$B$2"]
+    assert a.refs[0][0].at(9, 12) == (None, 9, 11, 9, 11)  # K one column left, same row
+    assert a.refs[2][0].at(9, 12) == (None, 3, 4, 3, 4)  # $D$3 wherever the formula is
+    assert a.refs[3][0].at(9, 12) == ("ผล งาน", 2, 2, 2, 2)
+    assert a.shareable()
+    assert not fastcalc._Shape("=SUM((A1,B1))", 1, 3, {}).shareable()  # a union
+    assert not fastcalc._Shape("=A1:B2 B1:C2", 1, 4, {}).shareable()  # an intersection
+    assert not fastcalc._Shape("=OFFSET(A1,1,1)", 1, 4, {}).shareable()
+
+
+def _same_array(a, b) -> bool:
+    import numpy as np
+
+    if type(a) is not type(b):
+        return False
+    if not isinstance(a, np.ndarray):
+        return repr(a) == repr(b)
+    return (a.shape == b.shape and a.dtype == b.dtype
+            and all(type(x) is type(y) and repr(x) == repr(y) for x, y in zip(a.flat, b.flat)))
+
+
+def test_element_kernels_give_what_the_functions_give():
+    """The shortcut past numpy's vectorize returns what `formulas`' function returns, for
+    every kind of argument a SAR Card feeds it (and falls back for the rest)."""
+    import numpy as np
+    import schedula as sh
+    from formulas.functions import Array, get_functions
+    from formulas.functions.operators import OPERATORS
+    from formulas.ranges import Ranges
+    from formulas.tokens.operand import Error
+
+    from xlkpi.fastcalc.program import _kernel
+    from xlkpi.recalc import install_excel_semantics
+
+    install_excel_semantics()
+
+    def cell(v):
+        return np.asarray([[v]], object).view(Array)
+
+    def ref(v):
+        r = Ranges().push("A1", np.asarray([[v]], object))
+        return r
+
+    values = [cell(2.5), cell(0), cell(-0.0), cell(1e-300), cell(sh.EMPTY), cell(""), cell("85"),
+              cell(True), cell(Error.errors["#DIV/0!"]), np.asarray(3.25, object).view(Array), ref(7),
+              ref(sh.EMPTY), np.True_, 4, "x", np.asarray([[1.0, 2.0]], object).view(Array),
+              np.asarray([[False]]), sh.EMPTY, np.asarray([[sh.EMPTY, 1]], object)]
+    functions = {name: OPERATORS[name] for name in ("+", "-", "*", "/", ">=", "=", "<>", "&")}
+    functions.update({name: get_functions()[name] for name in ("ROUND", "IF", "CHOOSE")})
+    compared = 0
+    for name, fn in functions.items():
+        fn = fn["function"] if isinstance(fn, dict) else fn
+        fast = _kernel(fn)
+        assert fast is not fn, name  # all of these are wrap_ufunc functions
+        arity = 3 if name in ("IF", "CHOOSE") else 2
+        for n, a in enumerate(values):
+            for b in values[n % 3::3]:
+                args = (a, b, values[(n + 1) % len(values)])[:arity]
+                expected, got = fn(*args), fast(*args)
+                assert _same_array(expected, got), (name, args, expected, got)
+                compared += 1
+    assert compared > 150
