@@ -1,7 +1,6 @@
 """The Excel add-in xlkpi.xlam: its ribbon, the VBA behind the button, the package parts."""
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from xlkpi.addin import ADDIN_FILENAME, RIBBON_PART, build_addin, vba_sources
+from xlkpi.addin import ADDIN_FILENAME, RIBBON_PART, SHEET_NOTE, VBA_MODULE, build_addin, from_hex_text, hex_text, render_vba, vba_sources
 
 REPO = Path(__file__).resolve().parents[1]
 MACROS = REPO / "macros"
@@ -90,31 +89,94 @@ def test_button_callback_is_the_vba_ribbon_sub_runmain(xlam):
     module, proc = _button(xlam).get("onAction").split(".")
     assert proc == "RunMain"
     signature, _ = _procedure(_module(xlam, module), proc)
-    assert re.fullmatch(r"Sub RunMain\(control As IRibbonControl\)", signature)
+    assert re.fullmatch(r"(Public )?Sub RunMain\(control As IRibbonControl\)", signature)
 
 
-def test_runmain_runs_main_of_the_module_named_after_the_addin_file(xlam):
-    module, proc = _button(xlam).get("onAction").split(".")
-    _, body = _procedure(_module(xlam, module), proc)
-    assert body == [
-        'mymodule = Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, ".", -1, vbTextCompare) - 1))',
-        'RunPython "import " & mymodule & ";" & mymodule & ".main()"',
-    ]
-    # The same two lines in Python, with ThisWorkbook.Name = the built file's name.
-    this_workbook_name = xlam.name
-    mymodule = this_workbook_name[: this_workbook_name.rindex(".")]
-    command = "import " + mymodule + ";" + mymodule + ".main()"
-    assert command == "import xlkpi;xlkpi.main()"
-    assert callable(importlib.import_module(mymodule).main)
+def _code(xlam: Path) -> str:
+    """XlkpiButton as oletools decodes it, without the Attribute lines the editor hides."""
+    code = _normalized(_module(xlam, VBA_MODULE))
+    return "\n".join(line for line in code.split("\n") if not line.startswith("Attribute "))
 
 
-def test_runpython_and_xlwings_version_come_with_the_addin(xlam):
+def _rendered(**fields) -> str:
+    text = _normalized(render_vba(**fields))
+    return "\n".join(line for line in text.split("\n") if not line.startswith("Attribute "))
+
+
+def test_the_addin_holds_xlkpis_vba_source_and_nothing_else(xlam):
+    # oletools decodes the compressed module stream back to exactly the rendered source
+    assert _code(xlam).rstrip("\n") == _rendered().rstrip("\n")
+    assert set(vba_sources(xlam)) == {"ThisWorkbook.cls", "Sheet2.cls", "XlkpiButton.bas"}
+    for name in ("ThisWorkbook.cls", "Sheet2.cls"):  # document modules: attributes only, no code
+        assert [line for line in _normalized(vba_sources(xlam)[name]).split("\n")
+                if line.strip() and not line.startswith("Attribute ")] == []
+
+
+def test_installed_interpreter_is_recorded_in_the_addin(tmp_path):
+    python = r"C:\Users\สมชาย ใจดี\xlkpi-env\Scripts\pythonw.exe"
+    xlam = build_addin(tmp_path, interpreter_win=python)
+    code = _code(xlam)
+    assert code.isascii()  # Thai and any folder name travel as UTF-16 hex
+    assert f'InstalledInterpreter = U("{hex_text(python)}")' in code
+    assert from_hex_text(hex_text(python)) == python
+    assert _code(xlam).rstrip("\n") == _rendered(interpreter_win=python).rstrip("\n")
+
+
+def _without_comment(line: str) -> str:
+    """A VBA line without its comment: a ' outside "..." starts one."""
+    inside = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            inside = not inside
+        elif ch == "'" and not inside:
+            return line[:i]
+    return line
+
+
+def test_the_vba_reads_no_setting_from_the_clicked_workbook(xlam):
+    code = _code(xlam)
+    lines = [_without_comment(line) for line in code.split("\n")]
+    text = "\n".join(lines)
+    # the clicked workbook is used for exactly one thing: its name, which travels as hex
+    assert re.findall(r"ActiveWorkbook\b[.\w]*", text) == ["ActiveWorkbook"]
+    assert set(re.findall(r"\bwb\.\w+", text)) == {"wb.Name"}
+    assert "WindowsCommandLine(python, wb.Name," in text and "PythonCommand(wb.Name)" in text
+    code_only = [re.sub(r'"[^"]*"', '""', line) for line in lines]  # string literals emptied
+    for forbidden in (".Sheets", ".Worksheets", ".Path", "FullName", "GetConfig", "RunPython", "Shell ", "Shell(",
+                      "Evaluate", "ExecuteExcel4Macro", "Application.Run"):
+        offending = [line for line in code_only if forbidden in line and "Application.Path" not in line]
+        assert not offending, (forbidden, offending)
+    assert "cmd.exe" not in text and "PYTHONPATH" not in text.replace('"false;;;;"', "")
+    # settings: the recorded interpreter, else the user's own file, both named by the add-in
+    assert 'Environ("USERPROFILE") & "\\" & USER_SETTINGS & "\\xlwings.conf"' in text
+    assert 'Private Const USER_SETTINGS As String = ".xlwings"' in text
+    # the command line: the recorded python, a fixed command, the name as hex, Excel's window
+    assert 'PythonCommand = "import xlkpi;xlkpi.main(\'" & HexText(bookName) & "\')"' in text
+    assert "sh.Run(cmdLine, 0, True)" in text
+    # nothing depends on the add-in's file name: a renamed copy ("xlkpi (1).xlam") works the same
+    assert "ThisWorkbook.Name" not in text
+    # started from the interpreter's folder: -c puts the current directory on Python's path
+    assert "sh.CurrentDirectory = fso.GetParentFolderName(python)" in text
+
+
+def test_vba_hex_text_is_pythons(xlam):
+    """HexText (VBA) writes each UTF-16 unit as 4 hex digits; xlkpi.addin.hex_text is the same."""
+    code = _code(xlam)
+    assert 'Right$("000" & Hex$(AscW(Mid$(s, i, 1)) And &HFFFF&), 4)' in code
+    name = "SAR สำนักงาน 2552 (ฉบับ 1) & 100%.xlsx"
+    digits = hex_text(name)
+    assert digits == "".join(f"{ord(c):04X}" for c in name) and re.fullmatch(r"[0-9A-F]+", digits)
+    assert from_hex_text(digits) == name
+
+
+def test_versions_recorded_in_the_addin(xlam):
     import xlwings
 
-    xlwings_vba = _module(xlam, "xlwings")
-    assert re.search(r"^Public Function RunPython\(PythonCommand As String\)", xlwings_vba, re.M)
-    # The VBA finds the versioned dll/AppleScript of exactly this xlwings release.
-    assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in xlwings_vba
+    import xlkpi
+
+    code = _code(xlam)
+    assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in code
+    assert f'Public Const XLKPI_VERSION As String = "{xlkpi.__version__}"' in code
 
 
 def test_content_types_cover_the_custom_ui_part(xlam):
@@ -145,12 +207,8 @@ def test_built_ribbon_is_macros_ribbon_xml(xlam):
         assert z.read(RIBBON_PART) == (MACROS / "ribbon.xml").read_bytes()
 
 
-def test_macros_vba_sources_are_what_the_addin_holds(xlam):
-    sources = vba_sources(xlam)
-    exported = {p.name for p in MACROS.iterdir() if p.suffix in (".bas", ".cls")}
-    assert exported == set(sources)
-    for name, code in sources.items():
-        assert _normalized((MACROS / name).read_text(encoding="utf-8")) == _normalized(code), name
+def test_macros_vba_source_is_the_packaged_copy():
+    assert (MACROS / f"{VBA_MODULE}.bas").read_bytes() == (REPO / "xlkpi" / "data" / f"{VBA_MODULE}.bas").read_bytes()
 
 
 def _as_xlsm(xlam: Path) -> io.BytesIO:
@@ -171,25 +229,152 @@ def test_openpyxl_reads_the_addin_with_its_vba(xlam):
     import openpyxl
 
     wb = openpyxl.load_workbook(_as_xlsm(xlam), keep_vba=True)
-    assert wb.sheetnames == ["_myaddin.conf"]
-    assert wb["_myaddin.conf"]["A1"].value == "Interpreter_Win"
+    # the template's settings sheet is now a note: no key, no value to read
+    assert wb.sheetnames == ["xlkpi"]
+    assert [[c.value for c in row] for row in wb["xlkpi"].iter_rows()] == [[text] for text in SHEET_NOTE]
     assert "xl/vbaProject.bin" in wb.vba_archive.namelist()
 
 
+_UNO_LIST = r"""
+import json, sys, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+def props(**kw):
+    out = []
+    for k, v in kw.items():
+        p = PropertyValue(); p.Name = k; p.Value = v; out.append(p)
+    return tuple(out)
+
+pipe, path, calls = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+deadline = time.time() + 90
+while True:
+    try:
+        ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        if time.time() > deadline:
+            raise
+        time.sleep(0.2)
+desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0,
+                                   props(Hidden=True, FilterName="Calc MS Excel 2007 VBA XML",
+                                         MacroExecutionMode=4 if calls else 0))
+libs = doc.BasicLibraries
+out = {lib: {m: libs.getByName(lib).getByName(m) for m in libs.getByName(lib).getElementNames()}
+       for lib in libs.getElementNames()}
+out["_sheet_a1"] = doc.Sheets.getByIndex(0).getCellByPosition(0, 0).getString()
+provider = doc.getScriptProvider()
+out["_calls"] = []
+for name, args in calls:
+    script = provider.getScript(f"vnd.sun.star.script:MyAddin.XlkpiButton.{name}?language=Basic&location=document")
+    out["_calls"].append(script.invoke(tuple(args), (), ())[0])
+print(json.dumps(out))
+doc.close(True)
+try:
+    desktop.terminate()
+except Exception:
+    pass
+"""
+
+
+def _libreoffice_basic(xlam: Path, work: Path, calls=()) -> dict:
+    """{library: {module: source}} of the document's Basic libraries, as LibreOffice lists them over UNO."""
+    import os
+    import uuid
+
+    from xlkpi.recalc import SOFFICE, UNO_PYTHON, _private_profile
+
+    pipe = "xlkpi_addin_" + uuid.uuid4().hex
+    office = subprocess.Popen(
+        [SOFFICE, f"-env:UserInstallation={_private_profile(work / 'profile')}", "--headless", "--invisible",
+         "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        client = subprocess.run([UNO_PYTHON, "-c", _UNO_LIST, pipe, str(xlam), __import__("json").dumps(calls)],
+                                capture_output=True, text=True, timeout=180)
+        assert client.returncode == 0, client.stderr
+        return __import__("json").loads(client.stdout.strip().splitlines()[-1])
+    finally:
+        try:
+            office.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(office.pid, 9)  # only the soffice this test started
+            office.wait()
+
+
 @pytest.mark.libreoffice
-def test_libreoffice_converts_the_addin(xlam, tmp_path):
-    out = tmp_path / "converted"
-    # LibreOffice does not detect .xlam by itself; the filter says how to read it.
-    result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-         "--infilter=Calc MS Excel 2007 VBA XML", "--convert-to", "csv", "--outdir", str(out), str(xlam)],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Error" not in result.stderr, result.stderr
-    rows = (out / "xlkpi.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "Interpreter_Win,"
-    assert "Conda Env," in rows
+def test_libreoffice_opens_the_addin_and_lists_its_modules_over_uno(tmp_path):
+    python = r"C:\Users\สมชาย\env\Scripts\pythonw.exe"
+    xlam = build_addin(tmp_path / "out", interpreter_win=python)
+    libraries = _libreoffice_basic(xlam, tmp_path)
+    # the VBA project (still named MyAddin, as in the xlwings template) and its three modules
+    assert set(libraries["MyAddin"]) == {"ThisWorkbook", "Sheet2", VBA_MODULE}
+    assert libraries["_sheet_a1"] == SHEET_NOTE[0]
+    source = _normalized(libraries["MyAddin"][VBA_MODULE])
+    # LibreOffice's Basic holds the very source (after its two VBA-support lines)
+    body = [line for line in source.split("\n") if not line.startswith(("Rem Attribute", "Option VBASupport"))]
+    assert "\n".join(body).strip() == _rendered(interpreter_win=python).strip()
+
+
+#: Appended to the module for the next test only: public doors to its private functions.
+_SELF_TEST = (
+    "Public Function XlkpiHex(ByVal s As String) As String\r\n    XlkpiHex = HexText(s)\r\nEnd Function\r\n"
+    "Public Function XlkpiUnhex(ByVal s As String) As String\r\n    XlkpiUnhex = U(s)\r\nEnd Function\r\n"
+    "Public Function XlkpiInterpreter() As String\r\n    XlkpiInterpreter = Interpreter()\r\nEnd Function\r\n"
+    "Public Function XlkpiSetting(ByVal p As String) As String\r\n"
+    "    XlkpiSetting = SettingFromUserFile(p, \"INTERPRETER_WIN\")\r\nEnd Function\r\n"
+    "Public Function XlkpiCommandLine(ByVal p As String, ByVal b As String, ByVal x As String) As String\r\n"
+    "    XlkpiCommandLine = WindowsCommandLine(p, b, x, 4242)\r\nEnd Function\r\n"
+)
+
+
+def _windows_argv(line: str) -> list:
+    """CommandLineToArgvW for lines without backslash-quote pairs: spaces split outside quotes."""
+    assert '\\"' not in line
+    argv, current, quoted, started = [], "", False, False
+    for ch in line:
+        if ch == '"':
+            quoted, started = not quoted, True
+        elif ch == " " and not quoted:
+            if started:
+                argv.append(current)
+            current, started = "", False
+        else:
+            current, started = current + ch, True
+    if started:
+        argv.append(current)
+    return argv
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_compiles_and_runs_the_vba(tmp_path, monkeypatch):
+    """LibreOffice's VBA mode compiles the whole module (conditional compilation, the ribbon
+    callback's type) and runs its helpers: HexText is Python's hex_text, U its inverse, the
+    recorded interpreter comes back, and a settings file install wrote is read by Input #."""
+    import xlkpi.addin as addin
+    from xlkpi.addin_install import write_settings
+
+    rendered = addin.render_vba
+    monkeypatch.setattr(addin, "render_vba", lambda *a, **k: rendered(*a, **k) + _SELF_TEST)
+    python = r"C:\Users\สมชาย ใจดี\xlkpi-env\Scripts\pythonw.exe"
+    xlam = build_addin(tmp_path / "out", interpreter_win=python)
+    conf = tmp_path / "xlwings.conf"
+    write_settings(conf, [("CONDA PATH", r"C:\conda"), ("INTERPRETER_WIN", r"D:\Python312\pythonw.exe")],
+                   encoding="cp1252")
+    name = "SAR สำนักงาน 2552 & 100% (1).xlsx"
+    excel = r"C:\Program Files\Microsoft Office\root\Office16\Microsoft Excel"
+    calls = [["XlkpiHex", [name]], ["XlkpiUnhex", [hex_text(name)]], ["XlkpiInterpreter", []],
+             ["XlkpiSetting", [str(conf)]], ["XlkpiCommandLine", [python, name, excel]]]
+    results = _libreoffice_basic(xlam, tmp_path, calls)["_calls"]
+    assert results[:4] == [hex_text(name), name, python, r"D:\Python312\pythonw.exe"]
+    # the process the button starts is the one the click benchmark runs
+    from xlkpi.bench_click import command_line
+
+    assert _windows_argv(results[4]) == command_line(python, name, 4242)
 
 
 def _cli_app():
@@ -220,3 +405,86 @@ def test_addin_modules_import_without_xlwings_or_oletools():
             "print(sorted(m for m in ('xlwings', 'oletools') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- xlkpi addin install / uninstall -----------------------------------------------------------
+
+def _install(tmp_path, monkeypatch, *args):
+    from typer.testing import CliRunner
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    return CliRunner().invoke(_cli_app(), ["addin", *args])
+
+
+def test_install_puts_the_addin_in_xlstart_with_this_python_recorded(tmp_path, monkeypatch):
+    from xlkpi.addin_install import interpreter, read_settings, settings_file
+
+    xlstart = tmp_path / "XLSTART"
+    conf = tmp_path / "home" / ".xlwings" / "xlwings.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(b'"CONDA PATH","C:\\\\anaconda3"\r\n"INTERPRETER_WIN","C:\\\\old\\\\python.exe"\r\n')
+    result = _install(tmp_path, monkeypatch, "install", "--xlstart", str(xlstart))
+    assert result.exit_code == 0, result.output
+    assert settings_file() == conf
+    xlam = xlstart / ADDIN_FILENAME
+    python = interpreter()
+    # the add-in's decoded VBA names this Python, and reads nothing from the clicked workbook
+    code = _code(xlam)
+    assert f'InstalledInterpreter = U("{hex_text(python)}")' in code
+    assert "ActiveWorkbook.Sheets" not in code and "GetConfig" not in code
+    # the user's file: ours updated in place, the others kept, in the format VBA's Input # reads
+    assert read_settings(conf) == [("CONDA PATH", "C:\\\\anaconda3"), ("INTERPRETER_WIN", python),
+                                   ("ADD_WORKBOOK_TO_PYTHONPATH", "false")]
+    assert conf.read_bytes().endswith(b'"ADD_WORKBOOK_TO_PYTHONPATH","false"\r\n')
+    receipt = __import__("json").loads((conf.parent / "xlkpi-addin.json").read_text(encoding="utf-8"))
+    import xlwings
+
+    assert receipt["xlwings_version"] == xlwings.__version__ and receipt["interpreter"] == python
+
+    result = _install(tmp_path, monkeypatch, "uninstall", "--xlstart", str(xlstart))
+    assert result.exit_code == 0, result.output
+    assert not xlam.exists() and not (conf.parent / "xlkpi-addin.json").exists()
+    assert read_settings(conf) == [("CONDA PATH", "C:\\\\anaconda3"), ("INTERPRETER_WIN", "C:\\\\old\\\\python.exe")]
+
+
+def test_install_without_a_startup_folder_is_a_usage_error(tmp_path, monkeypatch):
+    import xlkpi.addin_install as inst
+
+    monkeypatch.setattr(inst, "default_xlstart", lambda: None)
+    result = _install(tmp_path, monkeypatch, "install")
+    assert result.exit_code == 2
+    assert "--xlstart" in result.output and "Traceback" not in result.output
+
+
+def test_windows_interpreter_is_pythonw_beside_python(tmp_path):
+    from xlkpi.addin_install import interpreter
+
+    scripts = tmp_path / "Scripts"
+    scripts.mkdir()
+    (scripts / "python.exe").write_bytes(b"")
+    (scripts / "pythonw.exe").write_bytes(b"")
+    assert interpreter(str(scripts / "python.exe"), windows=True) == str(scripts / "pythonw.exe")
+    assert interpreter(str(scripts / "python.exe"), windows=False) == str(scripts / "python.exe")
+
+
+def test_settings_file_in_the_ansi_code_page_round_trips(tmp_path):
+    from xlkpi.addin_install import read_settings, write_settings
+
+    path = tmp_path / "xlwings.conf"
+    items = [("INTERPRETER_WIN", r"C:\Users\สมชาย\env\Scripts\pythonw.exe")]
+    write_settings(path, items, encoding="cp874")  # Thai Windows' ANSI code page
+    assert path.read_bytes().startswith(b'"INTERPRETER_WIN","C:\\Users\\')
+    assert read_settings(path, encoding="cp874") == items
+
+
+def test_python_dash_m_xlkpi_installs_as_the_readme_says(tmp_path):
+    """`py -m xlkpi addin install` (the README's form when Scripts\\ is not on PATH)."""
+    import os
+
+    env = dict(os.environ, HOME=str(tmp_path / "home"), USERPROFILE=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-m", "xlkpi", "addin", "install", "--xlstart", str(tmp_path / "XLSTART")],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "XLSTART" / ADDIN_FILENAME).exists()
+    assert "xlwings" in done.stdout and str(tmp_path / "XLSTART") in done.stdout

@@ -45,10 +45,12 @@ def test_sample_ministry_card(tmp_path, department):
 
     agreement = sample_ministry()[department]
     fast, plain, timings = fast_and_plain(_sar(agreement, tmp_path / "sar.xlsx"))
-    assert len(plain) > 700  # every score, helper, dimension and total of three rounds
+    # every score, helper, dimension and total of three rounds (rows not due in a round have
+    # no formulas there, DOMAIN §6.5a)
+    assert len(plain) > 500
     assert_same_values(fast, plain)
     # a few dozen shapes serve the whole card
-    assert timings["compiled"] < 80 < len(plain) / 10
+    assert timings["compiled"] < 80 and timings["compiled"] * 6 < len(plain)
 
 
 @pytest.mark.parametrize("seed, leaves", [(1, 8), (2, 12), (3, 16)])

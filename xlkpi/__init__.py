@@ -6,8 +6,9 @@ xlwings and `formulas` are imported only by the modules that use them.
 __version__ = "0.1.0"
 
 
-def main():
-    """What the Excel ribbon's Score & Audit button runs (see xlkpi.excel)."""
-    from .excel import main as _main
+def main(book=None):
+    """What the Excel ribbon's Score & Audit button runs: `xlkpi.main('<workbook name as hex>')`
+    (see xlkpi.excel.click)."""
+    from .excel.click import main as _main
 
-    return _main()
+    return _main(book)

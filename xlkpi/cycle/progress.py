@@ -174,6 +174,6 @@ def _write_scores(ws, agreements, approvals: dict) -> None:
         put_text(ws.cell(row=row, column=2), f"{th} — {en}")
         ws.cell(row=row, column=1).font = font(bold=True)
         row += 1
-    for col, width in zip("ABCDEFGHI", (34, 7, 11, 16, 9, 9, 9, 9, 30)):
+    for col, width in zip("ABCDEFGHI", (42, 7, 11, 16, 9, 9, 9, 9, 30)):
         ws.column_dimensions[col].width = width
     setup_a4(ws, landscape=True, title_rows="3:3")

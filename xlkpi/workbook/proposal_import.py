@@ -123,13 +123,22 @@ class _Reader:
         return all(_text(self.get(r, key)) == "" for key in LETTER if key not in ("id", "kind"))
 
 
+def _drafted_rounds(owner: Optional[Indicator], index: int) -> Optional[list]:
+    """The reporting rounds the draft gave the part at `index` of `owner` (DOMAIN §6.5a);
+    the form does not show them, so they are kept as drafted."""
+    if owner is None or index >= len(owner.parts) or not owner.parts[index].report_rounds:
+        return None
+    return list(owner.parts[index].report_rounds)
+
+
 def _kept(ind: Indicator) -> Indicator:
     """What the form does not show of a draft indicator (PMQA category, granted, not
     applicable, interpolation, composite criteria); the form's cells fill in the rest."""
     return Indicator(id=ind.id, name=ind.name, dimension=ind.dimension, weight=ind.weight, kind=ind.kind,
                      interpolate=ind.interpolate, applicable=ind.applicable, moved_to=ind.moved_to,
                      granted=ind.granted, granted_reason=ind.granted_reason,
-                     composite_thresholds=list(ind.composite_thresholds), category=ind.category)
+                     composite_thresholds=list(ind.composite_thresholds), category=ind.category,
+                     report_rounds=list(ind.report_rounds) if ind.report_rounds else None)
 
 
 def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
@@ -188,7 +197,8 @@ def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
                            f"indicator {r.id}: the part has no name", r, "name", r.parent)
             owner.parts.append(Part(name=name, weight=reader.number(r, "weight", "น้ำหนัก Wi", True) or 0.0,
                                     unit=_text(reader.get(r, "unit")), direction=reader.direction(r),
-                                    thresholds=reader.criteria(r, THRESHOLD)))
+                                    thresholds=reader.criteria(r, THRESHOLD),
+                                    report_rounds=_drafted_rounds(by_id.get(r.parent), len(owner.parts))))
             continue
         if r.kind == "open" and reader.is_empty(r):
             continue
