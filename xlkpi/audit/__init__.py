@@ -310,7 +310,7 @@ def audit_data(data, signed=None, round_: Optional[int] = None) -> AuditResult:
     the content rules and the input checks run on the book as it is, in a fraction of a second.
     """
     from .expected import FREE_CELLS, TrustedView, expected_model, light_expected
-    from .whitelist import check_input, compare_values
+    from .whitelist import check_input, compare_values, light_checks
 
     trust = Trust.of(signed)
     result = AuditResult(data.file)
@@ -330,6 +330,7 @@ def audit_data(data, signed=None, round_: Optional[int] = None) -> AuditResult:
 
                 found = Cell(data.values.get((sheet, cell)), (data.formula(sheet, cell) or "").lstrip("=") or None)
                 result.findings.extend(f.located(file=data.file) for f in check_input(sheet, cell, spec, found))
+        result.findings.extend(f.located(file=data.file) for f in light_checks(data, expected.agreement, kind))
         return _dedupe(_run_rules(result, data, data, expected, kind, round_))
     expected, findings = expected_model(text, kind, workbook_lang(data.values))
     result.findings.extend(f.located(file=data.file) for f in findings)

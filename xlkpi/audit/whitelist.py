@@ -366,3 +366,42 @@ def compare_values(expected, data, free: frozenset = frozenset()) -> list[Findin
             _compare_content(sheet.name, ref, sheet.cells.get(ref), ac, expected.inputs.get((sheet.name, ref)), out,
                              formulas_known=data.formulas is not None)
     return _capped(out, list(expected.sheetnames))
+
+
+def light_checks(data, agreement, kind: str) -> list[Finding]:
+    """What a live book's click can check without generating the workbook: sheet and structure
+    protection (when the book says), and on a SAR Card every score formula against the ones
+    `sar_formulas` writes (desktop Excel gives formulas; the remote engine does not)."""
+    from ..model import ROUNDS
+    from ..workbook.layout import KIND_SAR, Col, round_sheet, sar_layout
+    from ..workbook.sar_formulas import row_formulas, total
+
+    out: list = []
+    if data.protected is not None:
+        for sheet in data.sheetnames:
+            if not data.protected.get(sheet, False):
+                out.append(error("WB-PROTECTION-REMOVED", f"แผ่นงาน {sheet} ถูกยกเลิกการป้องกัน",
+                                 f"sheet protection was removed from {sheet}", sheet=sheet))
+    if data.structure_locked is False:
+        out.append(error("WB-PROTECTION-REMOVED", "สมุดงานถูกยกเลิกการป้องกันโครงสร้าง",
+                         "the workbook's structure protection was removed", cell="workbook"))
+    if kind != KIND_SAR or data.formulas is None:
+        return out
+    layout = sar_layout(agreement)
+    totals = [(f"{Col.WEIGHTED}{r}", total([x.row for x in layout.leaf_rows(d)])) for d, r in layout.dimension_rows.items()]
+    totals.append((f"{Col.WEIGHTED}{layout.total_row}", total([x.row for x in layout.leaf_rows()])))
+    for round_ in ROUNDS:
+        sheet = round_sheet(round_)
+        if sheet not in data.sheetnames:
+            continue
+        expected = list(totals)
+        for row in layout.rows:
+            expected += [(f"{column}{row.row}", formula) for column, formula in row_formulas(row, round_).items()]
+        for cell, formula in expected:
+            found = data.formula(sheet, cell)
+            if found is None:
+                out.append(_diff("WB-FORMULA-REPLACED", sheet, cell, "สูตรถูกแทนด้วยค่าคงที่",
+                                 "the formula was replaced by a constant", formula, data.get(sheet, cell)))
+            elif canonical(found) != canonical(formula):
+                out.append(_diff("WB-FORMULA-CHANGED", sheet, cell, "สูตรถูกแก้ไข", "the formula was changed", formula, found))
+    return _capped(out, list(data.sheetnames))
