@@ -148,7 +148,13 @@ def wrap(text: str, width_pt: float, size: float = DEFAULT_SIZE, bold: bool = Fa
 def lines_needed(text, width_pt: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
     if text is None or text == "":
         return 0
-    return len(wrap(str(text), width_pt, size, bold))
+    return _line_count(str(text), float(width_pt), float(size), bool(bold))
+
+
+@lru_cache(maxsize=4096)
+def _line_count(text: str, width_pt: float, size: float, bold: bool) -> int:
+    # the same texts come back in every round's sheet and every workbook: measured once
+    return len(wrap(text, width_pt, size, bold))
 
 
 def height_for(lines: int, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
@@ -240,24 +246,24 @@ def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
                     covered.add((r, c))
-    for row in ws.iter_rows():
-        for cell in row:
-            if (cell.row, cell.column) in covered or cell.value is None:
-                continue
-            if ws.row_dimensions[cell.row].hidden:
-                continue
-            text = _display(cell)
-            if not text:
-                continue
-            r1, c1 = spans.get((cell.row, cell.column), (cell.row, cell.column))
-            width = sum(col_points(c) for c in range(cell.column, c1 + 1))
-            if width == 0:
-                continue
-            height = sum(_row_height(ws, r) for r in range(cell.row, r1 + 1))
-            font = cell.font
-            yield CellBox(cell.coordinate, text, float(font.sz or default_size), bool(font.b),
-                          bool(cell.alignment.wrap_text), max(1.0, width - CELL_PADDING_PT), height,
-                          cell.row, r1 - cell.row + 1)
+    dims = ws.row_dimensions
+    hidden_rows = {r for r, dim in dims.items() if dim.hidden}
+    # the cells that exist, in reading order (iter_rows would create every empty one of the grid)
+    for (row, column), cell in sorted(ws._cells.items()):
+        if cell._value is None or (row, column) in covered or row in hidden_rows:
+            continue
+        text = _display(cell)
+        if not text:
+            continue
+        r1, c1 = spans.get((cell.row, cell.column), (cell.row, cell.column))
+        width = sum(col_points(c) for c in range(cell.column, c1 + 1))
+        if width == 0:
+            continue
+        height = sum(_row_height(ws, r) for r in range(cell.row, r1 + 1))
+        font = cell.font
+        yield CellBox(cell.coordinate, text, float(font.sz or default_size), bool(font.b),
+                      bool(cell.alignment.wrap_text), max(1.0, width - CELL_PADDING_PT), height,
+                      cell.row, r1 - cell.row + 1)
 
 
 def _default_size(ws) -> float:
