@@ -146,7 +146,9 @@ def _write_cover(wb, agreement: Agreement, title: str, lang: str = style.DEFAULT
     return ws
 
 
-def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str = style.DEFAULT_LANG) -> None:
+def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str = style.DEFAULT_LANG,
+                      cell_styles: dict | None = None) -> None:
+    """One round's sheet.  `cell_styles`: the workbook's style memo, shared by its round sheets."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -187,7 +189,8 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     ws.add_data_validation(milestones)
     input_fill = style.fill(style.INPUT_FILL)
     not_due_fill = style.fill(style.NOT_DUE_FILL)
-    cell_styles: dict = {}  # (bold, wrapped, 4 decimals, input, quote prefix) -> StyleArray
+    # (bold, wrapped, 4 decimals, input, quote prefix, not due) -> StyleArray (indexes into wb's style lists)
+    cell_styles = {} if cell_styles is None else cell_styles
 
     for row in layout.rows:
         ind = row.indicator
@@ -376,8 +379,9 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang
     measure.fit_rows(cover)
     style.setup_a4(cover, landscape=False)
 
+    cell_styles: dict = {}
     for round_ in ROUNDS:
-        _write_round_sheet(wb, agreement, layout, round_, lang)
+        _write_round_sheet(wb, agreement, layout, round_, lang, cell_styles)
     return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer, lang)
 
 
