@@ -17,7 +17,6 @@ from .layout import (
     BASELINE_ROW,
     CRITERIA_BLOCK,
     CRITERIA_ROW,
-    DIMENSION_LABELS,
     EVALUATION_FIXED,
     EVALUATION_FIXED_ROW,
     KIND_TEMPLATE,
@@ -42,7 +41,7 @@ INPUT_MIN_LINES = 2  # room to type in an empty long-text field
 
 
 def field_value(indicator: Indicator, field_: str, lang: str = style.DEFAULT_LANG):
-    from ..glossary import Direction, IndicatorKind
+    from ..glossary import Dimension, Direction, IndicatorKind
 
     if field_ == "kind":
         return style.label(*IndicatorKind.th_en(indicator.kind), lang)
@@ -51,8 +50,9 @@ def field_value(indicator: Indicator, field_: str, lang: str = style.DEFAULT_LAN
     if field_ == "weight":
         return _value(indicator.weight)
     if field_ == "dimension":
-        th, en = DIMENSION_LABELS.get(indicator.dimension, (str(indicator.dimension), ""))
-        return style.label(th, en, lang)
+        if str(indicator.dimension) not in Dimension.values():
+            return str(indicator.dimension)
+        return style.label(*Dimension.th_en(indicator.dimension), lang)
     obj = indicator
     for attr in field_.split("."):
         obj = getattr(obj, attr)
