@@ -247,9 +247,9 @@ def progress(
     """ความก้าวหน้ารายรอบ — which department has reported which round, and what is missing."""
     from ..cycle.approvals import FINAL, ROUND1, load_approvals, state_text
     from ..cycle.progress import progress as table, write_progress
-    from ..glossary import ReportingStatus
     from ..cycle.results import load_baselines
     from ..engine import score_agreement
+    from ..glossary import ReportingStatus, ScoreRound
 
     agreements, findings = load_baselines(folder)
     approvals, more = load_approvals(folder)
@@ -272,5 +272,5 @@ def progress(
             score = scores[department][r]
             typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {ReportingStatus.label(p.status)}  "
                        f"คะแนน {score.total:.4f} จากน้ำหนัก {score.covered_weight:g} ของ {score.full_weight:g}{missing}")
-    for key, label in ((ROUND1, "ผลรอบที่ 1 (round 1)"), (FINAL, "ผลรอบสุดท้าย (final)")):
-        typer.echo(f"{label}: {states[key][0]} — {states[key][1]}")
+    for key in (ROUND1, FINAL):
+        typer.echo(f"{ScoreRound.label(key)}: {states[key][0]} — {states[key][1]}")

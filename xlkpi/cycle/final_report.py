@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import MILESTONE, WEIGHTED
-from ..glossary import Decision, Dimension
+from ..glossary import Decision, Dimension, ScoreRound
 
 
 def _result_text(indicator, round_: int = 12) -> str:
@@ -265,7 +265,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
     row = 4
     for key in (ROUND1, FINAL):
         th, en = state_text(approvals, key)
-        label = "ผลรอบที่ 1 (round-1 scores)" if key == ROUND1 else "ผลรอบสุดท้าย (final scores)"
+        label = ScoreRound.label(key)
         cell(ws, row, 1, label, bold=True, border=False)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
         cell(ws, row, 2, f"สถานะ: {th} — state: {en}", bold=True, border=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..glossary import ReportingStatus
+from ..glossary import ReportingStatus, ScoreRound
 from ..model import GROUP, ROUNDS, WEIGHTED, Agreement, rounds_of
 
 
@@ -166,9 +166,9 @@ def _write_scores(ws, agreements, approvals: dict) -> None:
             ws.cell(row=row, column=3).fill = fill(TOTAL_FILL)
             row += 1
     row += 1
-    for key, label in ((ROUND1, "ผลรอบที่ 1 (round-1 scores)"), (FINAL, "ผลรอบสุดท้าย (final scores)")):
+    for key in (ROUND1, FINAL):
         th, en = state_text(approvals, key)
-        put_text(ws.cell(row=row, column=1), label)
+        put_text(ws.cell(row=row, column=1), ScoreRound.label(key))
         put_text(ws.cell(row=row, column=2), f"{th} — {en}")
         ws.cell(row=row, column=1).font = font(bold=True)
         row += 1

@@ -25,8 +25,8 @@ from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, In
 
 COVER_SHEET = "ปก"
 META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
-SAR_TITLE = "SAR Card"
-TEMPLATE_TITLE = "KPI Template"
+SAR_TITLE = WorkbookKind.SAR.en
+TEMPLATE_TITLE = WorkbookKind.TEMPLATE.en
 KIND_SAR = WorkbookKind.SAR.value
 KIND_TEMPLATE = WorkbookKind.TEMPLATE.value
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..glossary import WorkbookKind
 from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Indicator
 from . import measure, style
 from .layout import (
@@ -139,7 +140,7 @@ def write_indicator_sheet(wb, agreement: Agreement, indicator: Indicator, names:
     for column, width in WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.merge_cells(f"A1:{TEMPLATE_LAST_COL}1")
-    ws["A1"] = style.label("เอกสารสรุปรายละเอียดตัวชี้วัด", "KPI Template", lang)
+    ws["A1"] = style.label(WorkbookKind.TEMPLATE.th, WorkbookKind.TEMPLATE.en, lang)
     ws["A1"].font = style.font(bold=True, size=style.TITLE_SIZE)
     ws["A1"].alignment = style.wrap("center")
     ws.merge_cells(f"A2:{TEMPLATE_LAST_COL}2")
@@ -268,7 +269,7 @@ def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD,
     from openpyxl import Workbook
 
     wb = Workbook()
-    cover = _write_cover(wb, agreement, style.label("เอกสารสรุปรายละเอียดตัวชี้วัด", "KPI Template", lang), lang)
+    cover = _write_cover(wb, agreement, style.label(WorkbookKind.TEMPLATE.th, WorkbookKind.TEMPLATE.en, lang), lang)
     write_cover_index(cover, agreement, lang)
     measure.fit_rows(cover)
     style.setup_a4(cover)
