@@ -1,6 +1,7 @@
 """The bad-workbook corpus (issue 4): each tampering is found with its code at its cell, none
-stops the batch (CLI and process pool), good workbooks have no errors, macros never run,
-and the audited files are byte-identical afterwards."""
+stops the batch (CLI and process pool), good workbooks have no errors, macros are found and
+never run, and the audited files are byte-identical afterwards.  The generated corpus by
+class (issue 10) is test_audit_classes.py."""
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from xlkpi.audit.batch import audit_many, collect
 from xlkpi.cli import app
 from xlkpi.recalc import libreoffice_recalc
 from xlkpi.sample import DEPARTMENTS, sample_ministry
-from xlkpi.workbook.layout import COVER_SHEET, Col, round_sheet, sar_layout
+from xlkpi.workbook.layout import Col, round_sheet, sar_layout
 from xlkpi.workbook.sar import write_sar
 from xlkpi.workbook.template import write_template
 
@@ -40,8 +41,10 @@ def corpus(tmp_path_factory):
     calculated = libreoffice_recalc([write_sar(agreement, raw / "good-sar.xlsx"),
                                      write_template(template_agreement, raw / "good-template.xlsx")], root / "good")
     good_sar, good_template = calculated[raw / "good-sar.xlsx"], calculated[raw / "good-template.xlsx"]
-    signed = root / "signed.yaml"
-    dump(agreement, signed)
+    signed = root / "signed"  # the ministry's signed agreements, one file per department
+    signed.mkdir()
+    dump(agreement, signed / "sar-department.yaml")
+    dump(template_agreement, signed / "template-department.yaml")
     bad = root / "bad"
     bad.mkdir()
     layout = sar_layout(agreement)
@@ -50,7 +53,7 @@ def corpus(tmp_path_factory):
     second = layout.rows[1].row
     sheet = c.SAR_SHEET
     mutations = [
-        c.Mutation("formula-constant", "SAR-FORMULA-REPLACED", sheet, f"{Col.SCORE}{r}",
+        c.Mutation("formula-constant", "WB-FORMULA-REPLACED", sheet, f"{Col.SCORE}{r}",
                    c.formula_to_constant(good_sar, bad / "formula-constant.xlsx", f"{Col.SCORE}{r}")),
         c.Mutation("cached-score", "SAR-STORED-DIFFERS", sheet, f"{Col.SCORE}{r}",
                    c.cached_value(good_sar, bad / "cached-score.xlsx", f"{Col.SCORE}{r}")),
@@ -58,9 +61,9 @@ def corpus(tmp_path_factory):
                    c.cached_value(good_sar, bad / "cached-weighted.xlsx", f"{Col.WEIGHTED}{r}", "0.9999")),
         c.Mutation("cached-total", "SAR-STORED-DIFFERS", sheet, f"{Col.WEIGHTED}{layout.total_row}",
                    c.cached_value(good_sar, bad / "cached-total.xlsx", f"{Col.WEIGHTED}{layout.total_row}", "4.9")),
-        c.Mutation("weight", "SAR-AGREEMENT-CHANGED", sheet, f"{Col.WEIGHT}{r}",
+        c.Mutation("weight", "WB-CELL-CHANGED", sheet, f"{Col.WEIGHT}{r}",
                    c.constant_value(good_sar, bad / "weight.xlsx", f"{Col.WEIGHT}{r}", "99")),
-        c.Mutation("threshold", "SAR-AGREEMENT-CHANGED", sheet, f"{Col.CRITERIA[0]}{r}",
+        c.Mutation("threshold", "WB-CELL-CHANGED", sheet, f"{Col.CRITERIA[0]}{r}",
                    c.constant_value(good_sar, bad / "threshold.xlsx", f"{Col.CRITERIA[0]}{r}", "-12345")),
         c.Mutation("protection", "WB-PROTECTION-REMOVED", sheet, "",
                    c.strip_protection(good_sar, bad / "protection.xlsx")),
@@ -68,7 +71,7 @@ def corpus(tmp_path_factory):
                    c.text_in_cell(good_sar, bad / "text-result.xlsx", f"{Col.RESULT}{r}", "ประมาณ 80")),
         c.Mutation("injection", "WB-FORMULA-INJECTION", sheet, f"{Col.EXPLANATION}{r}",
                    c.text_in_cell(good_sar, bad / "injection.xlsx", f"{Col.EXPLANATION}{r}", INJECTION)),
-        c.Mutation("rows-inserted", "WB-ROWS-CHANGED", sheet, f"{Col.ID}{second}",
+        c.Mutation("rows-inserted", "WB-CELL-CHANGED", sheet, f"{Col.ID}{second}",
                    c.insert_rows(good_sar, bad / "rows-inserted.xlsx", second)),
         c.Mutation("sheet-deleted", "WB-SHEET-DELETED", round_sheet(6), "",
                    c.delete_sheet(good_sar, bad / "sheet-deleted.xlsx", round_sheet(6))),
@@ -125,7 +128,7 @@ def test_agreement_weight_differs_from_the_signed_file(corpus, tmp_path):
     result = CliRunner().invoke(app, ["audit", str(corpus["good_sar"]), "--json",
                                       "--agreement", str(tmp_path / "signed.yaml")])
     findings = json.loads(result.stdout)["workbooks"][0]["findings"]
-    assert {"code": "SAR-AGREEMENT-CHANGED", "cell": f"{c.SAR_SHEET}!{Col.WEIGHT}{row.row}"}.items() <= \
+    assert {"code": "WB-CELL-CHANGED", "cell": f"{c.SAR_SHEET}!{Col.WEIGHT}{row.row}"}.items() <= \
         next(f for f in findings if f["cell"] == f"{c.SAR_SHEET}!{Col.WEIGHT}{row.row}").items()
 
 
@@ -142,6 +145,7 @@ def test_cli_batch_finds_everything_and_changes_nothing(corpus, tmp_path):
         assert mutation.code in codes, (mutation.name, codes)
     assert by_file["good-sar.xlsx"]["status"] in ("ok", "warnings")
     assert by_file["good-template.xlsx"]["status"] in ("ok", "warnings")
+    assert {w["baseline"] for w in out["workbooks"] if w["kind"]} == {"agreement"}
     assert "AUDIT-RULE-FAILED" not in out["summary"]["findings_by_code"]
     # The audited files are byte-identical afterwards.
     assert {p: c.digest(p) for p in corpus["bad"].iterdir()} == corpus["hashes"]
@@ -170,11 +174,11 @@ def test_process_pool_batch_never_stops(corpus):
     assert {p: c.digest(p) for p in corpus["bad"].iterdir()} == corpus["hashes"]
 
 
-def test_xlsm_macros_are_read_as_data_never_run(corpus, tmp_path):
+def test_xlsm_macros_are_found_read_as_data_and_never_run(corpus, tmp_path):
     xlsm = c.with_macros(corpus["good_sar"], tmp_path / "with-macros.xlsm")
     before = c.digest(xlsm)
     result = audit_file(xlsm)
-    assert result.kind == "sar" and not [f for f in result.findings if f.is_error]
+    assert result.kind == "sar" and {f.code for f in result.findings if f.is_error} == {"WB-MACROS"}
     assert not (tmp_path / "macro-ran.txt").exists()
     assert c.digest(xlsm) == before
     with zipfile.ZipFile(xlsm) as z:

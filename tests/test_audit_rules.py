@@ -1,9 +1,14 @@
-"""One test per audit code (DOMAIN §9): a minimal trigger, found at its sheet and cell, and the
-clean workbook it was made from, which does not have it.
+"""One test per content rule (DOMAIN §9), and the cell-level whitelist over values.
 
 The workbooks are generated once and read with the audit's own reader; each test changes one
-thing in a copy of what was read (the cells the audit sees).  The calculated SAR Card holds
-the engine's scores as its stored values (the corpus tests do the same with LibreOffice).
+thing in a copy of what was read (the cells the audit sees) and audits it against the signed
+agreement, through `audit_data` (the path a live Excel book takes: values, and formulas when
+the book gives them).  The calculated SAR Card holds the engine's scores as its stored values
+(the corpus tests do the same with LibreOffice).  A content rule about the agreement itself
+(thresholds, weights, milestones) is triggered by the agreement: a template generated from a
+changed agreement and audited against it; the same change made in the workbook only is
+tampering, an error of the whitelist at the cell.  File-level checks (formats, protection,
+names, the package) are in test_audit_whitelist.py.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from xlkpi.workbook.layout import (
     BASELINE_ROW,
     COVER_SHEET,
     CRITERIA_ROW,
+    META_SHEET,
     PART_WEIGHT_COL,
     TEMPLATE_CRITERIA_COLUMNS,
     Col,
@@ -53,10 +59,20 @@ def _calculated(data, agreement):
         for s in score.indicators:
             row = layout.indicator_row(s.id)
             stored[row.cell(Col.SCORE)], stored[row.cell(Col.WEIGHTED)] = s.score, s.weighted
+            if s.composite is not None:  # what the result cell of a weighted indicator shows
+                stored[row.cell(Col.RESULT)] = s.composite
+            for n, part_score in enumerate(s.part_scores):
+                stored[layout.part_row(s.id, n).cell(Col.SCORE)] = part_score
+            met = row.indicator.result.get(round_) if row.indicator.kind == MILESTONE else None
+            if met:  # a milestone row's result cell: how many milestones in a row are met
+                stored[row.cell(Col.RESULT)] = (met + [False]).index(False)
         for dimension, r in layout.dimension_rows.items():
             stored[f"{Col.WEIGHTED}{r}"] = score.dimensions[str(dimension)]
         stored[f"{Col.WEIGHTED}{layout.total_row}"] = score.total
         data.values.update({(sheet, cell): v for cell, v in stored.items() if v not in (None, "")})
+        for (cover, cell), formula in data.formulas.items():  # the cover shows each round's total
+            if cover == COVER_SHEET and formula.replace("$", "").endswith(f"{sheet}'!{Col.WEIGHTED}{layout.total_row}"):
+                data.values[(cover, cell)] = score.total
     return data
 
 
@@ -69,6 +85,7 @@ def sar(tmp_path_factory):
     layout = sar_layout(agreement)
     row = next(r for r in layout.rows if not r.is_part and r.indicator.kind == THRESHOLD
                and r.indicator.applicable and not r.indicator.granted)
+    _SIGNED[str(path)] = agreement
     return {"agreement": agreement, "raw": raw, "data": _calculated(raw, agreement), "layout": layout, "row": row}
 
 
@@ -78,6 +95,7 @@ def template(tmp_path_factory):
     path = write_template(agreement, tmp_path_factory.mktemp("rules") / "template.xlsx")
     data, findings = read_workbook_data(path)
     assert data is not None and not findings
+    _SIGNED[str(path)] = agreement
     return {"agreement": agreement, "data": data, "path": path}
 
 
@@ -89,19 +107,37 @@ def found(result, code) -> set:
     return {(f.sheet, f.cell) for f in result.findings if f.code == code}
 
 
+_SIGNED: dict = {}
+
+
 def audit(data, signed=None):
-    return audit_data(data, signed, ROUND)
+    """Audit against the signed agreement the workbook was generated from (or `signed`)."""
+    return audit_data(data, signed if signed is not None else _SIGNED.get(data.file), ROUND)
 
 
 def test_clean_sar_has_no_findings(sar):
     result = audit(sar_copy(sar))
-    assert result.kind == "sar" and result.findings == []
+    assert result.kind == "sar" and result.baseline == "agreement" and result.findings == []
     assert result.total_recomputed == pytest.approx(result.total_stored)
 
 
 def test_clean_template_has_no_errors(template):
     result = audit(copy.deepcopy(template["data"]))
     assert result.kind == "template" and [f for f in result.findings if f.is_error] == []
+
+
+def test_without_a_signed_agreement_the_baseline_is_unverified_and_never_ok(sar):
+    result = audit_data(sar_copy(sar), None, ROUND)
+    assert result.baseline == "unverified" and result.status == "warnings"
+    assert [f.code for f in result.findings] == ["WB-BASELINE-UNVERIFIED"]
+
+
+def test_a_workbook_matching_no_signed_agreement_is_an_error_not_a_fallback(sar):
+    other = copy.deepcopy(sar["agreement"])
+    other.department, other.department_code = "กรมอื่น", "OTHER"
+    result = audit_data(sar_copy(sar), other, ROUND)
+    assert result.baseline == "unverified" and result.status == "errors"
+    assert "WB-NO-SIGNED-AGREEMENT" in {f.code for f in result.findings}
 
 
 def check(clean, changed, code, where):
@@ -141,13 +177,13 @@ def test_sar_stored_total_differs(sar):
 def test_sar_formula_replaced(sar):
     data, cell = sar_copy(sar), f"{Col.SCORE}{sar['row'].row}"
     del data.formulas[(SHEET, cell)]  # the constant (its old value) stays
-    check(audit(sar_copy(sar)), audit(data), "SAR-FORMULA-REPLACED", (SHEET, cell))
+    check(audit(sar_copy(sar)), audit(data), "WB-FORMULA-REPLACED", (SHEET, cell))
 
 
 def test_sar_formula_changed(sar):
     data, cell = sar_copy(sar), f"{Col.WEIGHTED}{sar['row'].row}"
     data.formulas[(SHEET, cell)] = data.formulas[(SHEET, cell)].replace("/100", "/50")
-    check(audit(sar_copy(sar)), audit(data), "SAR-FORMULA-CHANGED", (SHEET, cell))
+    check(audit(sar_copy(sar)), audit(data), "WB-FORMULA-CHANGED", (SHEET, cell))
 
 
 def test_sar_agreement_changed_against_the_signed_agreement(sar):
@@ -155,13 +191,16 @@ def test_sar_agreement_changed_against_the_signed_agreement(sar):
     signed = copy.deepcopy(sar["agreement"])
     signed.find(row.indicator.id).weight += 1
     cell = (SHEET, f"{Col.WEIGHT}{row.row}")
-    check(audit(sar_copy(sar), sar["agreement"]), audit(sar_copy(sar), signed), "SAR-AGREEMENT-CHANGED", cell)
+    check(audit(sar_copy(sar), sar["agreement"]), audit(sar_copy(sar), signed), "WB-CELL-CHANGED", cell)
 
 
 def test_sar_threshold_changed_in_the_sheet(sar):
     data, cell = sar_copy(sar), f"{Col.CRITERIA[0]}{sar['row'].row}"
     data.values[(SHEET, cell)] = -999
-    check(audit(sar_copy(sar)), audit(data), "SAR-AGREEMENT-CHANGED", (SHEET, cell))
+    changed = audit(data)
+    check(audit(sar_copy(sar)), changed, "WB-CELL-CHANGED", (SHEET, cell))
+    # the score is recomputed from the signed threshold, not from the one in the sheet
+    assert changed.total_recomputed == audit(sar_copy(sar)).total_recomputed
 
 
 def test_sar_result_not_a_number(sar):
@@ -171,18 +210,6 @@ def test_sar_result_not_a_number(sar):
 
 
 # --- both kinds -------------------------------------------------------------------------
-
-def test_wb_protection_removed(sar):
-    data = sar_copy(sar)
-    data.protected[SHEET] = False
-    check(audit(sar_copy(sar)), audit(data), "WB-PROTECTION-REMOVED", (SHEET, ""))
-
-
-def test_wb_structure_protection_removed(sar):
-    data = sar_copy(sar)
-    data.structure_locked = False
-    check(audit(sar_copy(sar)), audit(data), "WB-PROTECTION-REMOVED", ("", "workbook"))
-
 
 def test_wb_sheet_deleted(sar):
     data, gone = sar_copy(sar), round_sheet(6)
@@ -196,7 +223,7 @@ def test_wb_sheet_inserted(sar):
     check(audit(sar_copy(sar)), audit(data), "WB-SHEET-INSERTED", ("แผ่นงานใหม่", ""))
 
 
-def test_wb_rows_changed_when_a_row_is_inserted(sar):
+def test_a_row_inserted_moves_cells_away_from_the_generators(sar):
     data, second = sar_copy(sar), sar["layout"].rows[1].row
 
     def shifted(cells):
@@ -208,14 +235,48 @@ def test_wb_rows_changed_when_a_row_is_inserted(sar):
 
     data.values, data.formulas = shifted(data.values), shifted(data.formulas)
     data.max_row[SHEET] += 1
-    check(audit(sar_copy(sar)), audit(data), "WB-ROWS-CHANGED", (SHEET, f"{Col.ID}{second}"))
+    check(audit(sar_copy(sar)), audit(data), "WB-CELL-CHANGED", (SHEET, f"{Col.ID}{second}"))
 
 
-def test_wb_rows_changed_when_a_row_is_added_below(sar):
+def test_a_value_below_the_table_is_found(sar):
     data = sar_copy(sar)
-    data.max_row[SHEET] += 2
-    data.values[(SHEET, f"A{data.max_row[SHEET]}")] = "แถวเพิ่ม"
-    check(audit(sar_copy(sar)), audit(data), "WB-ROWS-CHANGED", (SHEET, f"A{data.max_row[SHEET]}"))
+    cell = f"A{sar['layout'].total_row + 2}"
+    data.values[(SHEET, cell)] = "แถวเพิ่ม"
+    check(audit(sar_copy(sar)), audit(data), "WB-CELL-CHANGED", (SHEET, cell))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 1e300])
+def test_a_result_that_is_not_a_usable_number_is_an_error(sar, value):
+    data, cell = sar_copy(sar), f"{Col.RESULT}{sar['row'].row}"
+    data.values[(SHEET, cell)] = value
+    check(audit(sar_copy(sar)), audit(data), "WB-INPUT-IMPLAUSIBLE", (SHEET, cell))
+
+
+def test_a_milestone_cell_holds_exactly_met_or_not_met(sar):
+    row = next(r for r in sar["layout"].rows if not r.is_part and r.indicator.kind == MILESTONE
+               and r.applicable and not r.indicator.granted)
+    data, cell = sar_copy(sar), f"{Col.CRITERIA[0]}{row.row}"
+    data.values[(SHEET, cell)] = "ผ่าน "  # a trailing space: not the word the formula compares with
+    check(audit(sar_copy(sar)), audit(data), "SAR-MILESTONE-VALUE", (SHEET, cell))
+
+
+def test_a_formula_in_an_input_cell_is_an_error(sar):
+    data, cell = sar_copy(sar), f"{Col.RESULT}{sar['row'].row}"
+    data.formulas[(SHEET, cell)] = "=1000"
+    check(audit(sar_copy(sar)), audit(data), "WB-INPUT-FORMULA", (SHEET, cell))
+
+
+def test_the_hidden_copy_cannot_switch_the_rules_off(sar):
+    """Edits to the hidden sheet (the kind, the agreement) are differences from the signed one."""
+    data = sar_copy(sar)
+    data.values[(META_SHEET, "B1")] = "other"
+    result = audit(data)
+    assert (META_SHEET, "B1") in found(result, "WB-CELL-CHANGED")
+    assert result.kind == "sar" and "SAR-RESULT-MISSING" not in {f.code for f in result.findings}
+    data = sar_copy(sar)
+    del data.values[(sar["layout"].rows[0].row and SHEET, f"{Col.RESULT}{sar['row'].row}")]
+    data.values[(META_SHEET, "B1")] = "template"
+    assert (SHEET, f"{Col.RESULT}{sar['row'].row}") in found(audit(data), "SAR-RESULT-MISSING")
 
 
 def test_wb_not_calculated(sar):
@@ -240,6 +301,13 @@ def test_wb_formula_injection_in_a_template_field(template):
     check(audit(copy.deepcopy(template["data"])), audit(data), "WB-FORMULA-INJECTION", where)
 
 
+@pytest.mark.parametrize("text", ["\u200b=1+1", "\t@SUM(A1)", "x DDE(\"cmd\")", "cmd|' /C calc'!A0"])
+def test_wb_formula_injection_hidden_behind_invisible_characters_or_dde(sar, text):
+    data, cell = sar_copy(sar), f"{Col.EVIDENCE}{sar['row'].row}"
+    data.values[(SHEET, cell)] = text
+    check(audit(sar_copy(sar)), audit(data), "WB-FORMULA-INJECTION", (SHEET, cell))
+
+
 # --- KPI Template -------------------------------------------------------------------------
 
 def _threshold_indicator(template, baseline: bool = False):
@@ -252,9 +320,30 @@ def _threshold_indicator(template, baseline: bool = False):
 
 
 def _template_check(template, change, code, where):
+    """`change` edits the workbook's input cells (what the department types)."""
     data = copy.deepcopy(template["data"])
     change(data)
     check(audit(copy.deepcopy(template["data"])), audit(data), code, where)
+
+
+def _agreement_check(template, tmp_path, change, code, where):
+    """`change` edits the agreement; its template, audited against it, has `code` at `where`."""
+    agreement = copy.deepcopy(template["agreement"])
+    change(agreement)
+    path = write_template(agreement, tmp_path / "changed.xlsx")
+    data, findings = read_workbook_data(path)
+    assert not findings
+    changed = audit(data, agreement)
+    check(audit(copy.deepcopy(template["data"])), changed, code, where)
+    assert not {f.code for f in changed.findings} & {"WB-CELL-CHANGED", "WB-FORMULA-CHANGED"}
+    return changed
+
+
+def _tampered_check(template, change, where):
+    """The same change made in the workbook only: tampering, whatever the rule would say."""
+    data = copy.deepcopy(template["data"])
+    change(data)
+    assert where in found(audit(data), "WB-CELL-CHANGED")
 
 
 def _criteria(ind):
@@ -274,46 +363,42 @@ def test_tpl_required_blank_whitespace_only(template):
     _template_check(template, lambda d: d.values.__setitem__(where, "   "), "TPL-REQUIRED-BLANK", where)
 
 
-def test_tpl_threshold_order(template):
+def _unusable_agreement(template, tmp_path, change):
+    """A template generated from an agreement the agreement file itself rejects."""
+    agreement = copy.deepcopy(template["agreement"])
+    change(agreement)
+    data, _ = read_workbook_data(write_template(agreement, tmp_path / "unusable.xlsx"))
+    return audit_data(data, None, ROUND)
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t.__setitem__(1, t[4] + (t[4] - t[0])),  # out of order
+    lambda t: t.__setitem__(4, None),  # level 5 blank
+    lambda t: t.reverse(),  # against the direction
+])
+def test_thresholds_the_agreement_file_rejects_make_the_workbook_an_error(template, tmp_path, change):
+    ind = _threshold_indicator(template)
+    result = _unusable_agreement(template, tmp_path, lambda a: change(a.find(ind.id).thresholds))
+    codes = {f.code for f in result.findings if f.is_error}
+    assert codes & {"AGR-THRESHOLD-ORDER", "AGR-THRESHOLD-ENDS", "AGR-FIELD"}, codes
+    assert result.status == "errors"
+    _sheet, cells = _criteria(ind)
+    _tampered_check(template, lambda d: d.values.__setitem__(cells[1], ind.thresholds[4] * 3), cells[1])
+
+
+def test_tpl_uneven_steps(template, tmp_path):
     ind = _threshold_indicator(template)
     _sheet, cells = _criteria(ind)
-    t = ind.thresholds
-    _template_check(template, lambda d: d.values.__setitem__(cells[1], t[4] + (t[4] - t[0])),
-                    "TPL-THRESHOLD-ORDER", cells[0])
-
-
-def test_tpl_threshold_ends(template):
-    ind = _threshold_indicator(template)
-    _sheet, cells = _criteria(ind)
-    _template_check(template, lambda d: d.values.__setitem__(cells[4], "–"), "TPL-THRESHOLD-ENDS", cells[0])
-
-
-def test_tpl_direction(template):
-    ind = _threshold_indicator(template)
-    _sheet, cells = _criteria(ind)
-
-    def reverse(d):
-        for cell, value in zip(cells, reversed(ind.thresholds)):
-            d.values[cell] = value
-
-    _template_check(template, reverse, "TPL-DIRECTION", cells[0])
-
-
-def test_tpl_uneven_steps(template):
-    ind = _threshold_indicator(template)
-    _sheet, cells = _criteria(ind)
-    t = ind.thresholds
-    data = copy.deepcopy(template["data"])
-    data.values[cells[2]] = t[2] + (t[3] - t[2]) / 4
-    result = audit(data)
-    check(audit(copy.deepcopy(template["data"])), result, "TPL-UNEVEN-STEPS", cells[0])
+    t = list(ind.thresholds)
+    result = _agreement_check(template, tmp_path, lambda a: a.find(ind.id).thresholds.__setitem__(2, t[2] + (t[3] - t[2]) / 4),
+                              "TPL-UNEVEN-STEPS", cells[0])
     assert all(not f.is_error for f in result.findings if f.code == "TPL-UNEVEN-STEPS")
 
 
 def test_tpl_target_easier_than_last_year(template):
     ind = _threshold_indicator(template, baseline=True)
     sheet = template_sheet(ind.id)
-    data = copy.deepcopy(template["data"])
+    data = copy.deepcopy(template["data"])  # the baseline results are the department's inputs
     last = max(ind.baseline)
     column = next(c for c in BASELINE_COLUMNS if data.values.get((sheet, f"{c}{BASELINE_ROW}")) == last)
     step = abs(ind.thresholds[3] - ind.thresholds[2])
@@ -322,30 +407,43 @@ def test_tpl_target_easier_than_last_year(template):
           (sheet, f"{TEMPLATE_CRITERIA_COLUMNS[2]}{FIRST_CRITERIA}"))
 
 
-def test_tpl_milestone_text(template):
+def test_tpl_milestone_text(template, tmp_path):
     ind = next(i for i in template["agreement"].walk() if i.kind == MILESTONE and i.applicable)
     where = (template_sheet(ind.id), template_milestone_cell(2))  # one row per level (seed 004)
-    _template_check(template, lambda d: d.values.pop(where), "TPL-MILESTONE-TEXT", where)
+    _agreement_check(template, tmp_path, lambda a: a.find(ind.id).milestones.__setitem__(1, ""),
+                     "TPL-MILESTONE-TEXT", where)
+    _tampered_check(template, lambda d: d.values.pop(where), where)
 
 
-def test_tpl_weight_total(template):
+def test_tpl_weight_total(template, tmp_path):
     top = template["agreement"].indicators[0]
     where = (template_sheet(top.id), template_field_cell("weight"))
-    _template_check(template, lambda d: d.values.__setitem__(where, top.weight + 1), "TPL-WEIGHT-TOTAL", (COVER_SHEET, ""))
+
+    def change(agreement):
+        agreement.indicators[0].weight += 1
+
+    _agreement_check(template, tmp_path, change, "TPL-WEIGHT-TOTAL", (COVER_SHEET, ""))
+    _tampered_check(template, lambda d: d.values.__setitem__(where, top.weight + 1), where)
 
 
-def test_tpl_weight_children(template):
+def test_tpl_weight_children(template, tmp_path):
     parent = next(i for i in template["agreement"].walk() if i.kind == GROUP and i.applicable)
     child = parent.children[0]
-    where = (template_sheet(child.id), template_field_cell("weight"))
-    _template_check(template, lambda d: d.values.__setitem__(where, child.weight + 1), "TPL-WEIGHT-CHILDREN",
-                    (template_sheet(parent.id), template_field_cell("weight")))
+
+    def change(agreement):
+        agreement.find(child.id).weight += 1
+        agreement.indicators.append(copy.deepcopy(agreement.indicators[-1]))  # keep Σ = 100 out of it
+        agreement.indicators.pop()
+
+    _agreement_check(template, tmp_path, change, "TPL-WEIGHT-CHILDREN",
+                     (template_sheet(parent.id), template_field_cell("weight")))
 
 
-def test_tpl_weight_parts(template):
+def test_tpl_weight_parts(template, tmp_path):
     ind = next(i for i in template["agreement"].walk() if i.kind == WEIGHTED and i.applicable and i.parts)
     where = (template_sheet(ind.id), f"{PART_WEIGHT_COL}{FIRST_CRITERIA}")
-    _template_check(template, lambda d: d.values.__setitem__(where, ind.parts[0].weight + 0.1), "TPL-WEIGHT-PARTS", where)
+    _agreement_check(template, tmp_path, lambda a: setattr(a.find(ind.id).parts[0], "weight", ind.parts[0].weight + 0.1),
+                     "TPL-WEIGHT-PARTS", where)
 
 
 def test_template_change_saved_with_openpyxl_is_found(template, tmp_path):
@@ -381,10 +479,10 @@ def test_sar_result_missing_only_for_rounds_an_indicator_reports_in(tmp_path):
     data = _calculated(raw, agreement)
     layout = sar_layout(agreement)
     six = round_sheet(6)
-    missing = {f.indicator: f.cell for f in audit_data(copy.deepcopy(data), None, 6).findings
+    missing = {f.indicator: f.cell for f in audit_data(copy.deepcopy(data), agreement, 6).findings
                if f.code == "SAR-RESULT-MISSING"}
     assert missing == {"3": layout.indicator_row("3").cell(Col.RESULT)}  # 15 is not due at 6
-    result_6 = audit_data(copy.deepcopy(data), None, 6)
+    result_6 = audit_data(copy.deepcopy(data), agreement, 6)
     assert [f.code for f in result_6.findings if f.code != "SAR-RESULT-MISSING"] == []
     # the 6-month sheet shows 15 as not due, with no formula to tamper with
     assert "ไม่ต้องรายงาน" in str(raw.get(six, layout.indicator_row("15").cell(Col.RESULT)))
@@ -394,4 +492,4 @@ def test_sar_result_missing_only_for_rounds_an_indicator_reports_in(tmp_path):
     assert (score_6.total, score_6.covered_weight) == (0.6, 60)
     assert result_6.total_recomputed == pytest.approx(0.6)
     # at 12 months both are due and reported: nothing missing
-    assert not [f for f in audit_data(copy.deepcopy(data), None, 12).findings if f.code == "SAR-RESULT-MISSING"]
+    assert not [f for f in audit_data(copy.deepcopy(data), agreement, 12).findings if f.code == "SAR-RESULT-MISSING"]

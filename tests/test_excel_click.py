@@ -159,8 +159,8 @@ def test_formulas_are_read_on_the_desktop(cards, monkeypatch):
     cells[edited]["formula"] = "=5"
     result = _click(app, book.name, monkeypatch)
     codes = {(f.code, f.cell) for f in result.findings if f.sheet == SAR12}
-    assert ("SAR-FORMULA-REPLACED", layout.indicator_row(first).cell(Col.SCORE)) in codes
-    assert ("SAR-FORMULA-CHANGED", layout.indicator_row(second).cell(Col.SCORE)) in codes
+    assert ("WB-FORMULA-REPLACED", layout.indicator_row(first).cell(Col.SCORE)) in codes
+    assert ("WB-FORMULA-CHANGED", layout.indicator_row(second).cell(Col.SCORE)) in codes
     assert book.writes == []
 
 

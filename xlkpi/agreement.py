@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import unicodedata
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Optional
@@ -330,6 +331,7 @@ class _Reader:
             fiscal_year=int(year) if year else 0,
             ministry=self.text(data.get("ministry"), "ministry"),
             department=self.text(data.get("department"), "department"),
+            department_code=unicodedata.normalize("NFC", self.text(data.get("department_code"), "department_code")).strip(),
             department_type=self.choice(data.get("department_type"), "department_type",
                                         DEPARTMENT_TYPES, "in_mission_group"),
             below_level_1=int(below),
@@ -491,6 +493,7 @@ def to_dict(agreement: Agreement) -> dict:
         "fiscal_year": agreement.fiscal_year,
         "ministry": agreement.ministry,
         "department": agreement.department,
+        "department_code": agreement.department_code,
         "department_type": agreement.department_type,
         "below_level_1": agreement.below_level_1,
         "framework": agreement.framework,

@@ -132,6 +132,7 @@ class Agreement:
     ministry: str
     department: str
     department_type: str = "in_mission_group"
+    department_code: str = ""  # stable code matching workbooks to signed agreements (NFC, stripped)
     below_level_1: int = 1
     indicators: list = field(default_factory=list)  # list[Indicator], the top level
     framework: str = ""  # name of the framework in templates/ this agreement follows

@@ -5,13 +5,18 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..batch import WORKBOOK_SUFFIXES, collect, parallel_map  # noqa: F401 (collect: audit's API)
-from ..findings import Finding
+from ..findings import Finding, error
 from . import AuditResult, audit_file
 
 
 def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
-    """Signed agreements by department name, from a file or every .yaml/.yml/.json in a folder."""
+    """Signed agreements by department code, from a file or every .yaml/.yml/.json in a folder.
+
+    The key is `department_code` (or, for files without one, the department's name), Unicode
+    NFC-normalised and stripped; two files with the same key are an error.
+    """
     from ..agreement import load
+    from . import department_key
 
     if agreement is None:
         return {}, []
@@ -23,13 +28,18 @@ def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
         if loaded is None or any(f.is_error for f in problems):
             findings += problems
             continue
-        signed[loaded.department] = loaded
+        key = department_key(loaded.department_code or loaded.department)
+        if key in signed:
+            findings.append(error("AGR-DUPLICATE-DEPARTMENT", f"มีคำรับรองของส่วนราชการรหัส {key} มากกว่าหนึ่งไฟล์: {path}",
+                                  f"more than one signed agreement for department code {key}: {path}", file=str(path)))
+            continue
+        signed[key] = loaded
     return signed, findings
 
 
 def _audit_one(args) -> AuditResult:
-    path, signed_by_department, round_, formulas = args
-    result = audit_file(path, signed_by_department, round_)
+    path, trust, round_, formulas = args
+    result = audit_file(path, trust, round_)
     if formulas and result.readable:
         from ..verify import formulas_findings
         from ..workbook.layout import KIND_SAR
@@ -39,13 +49,17 @@ def _audit_one(args) -> AuditResult:
     return result
 
 
-def audit_many(paths: list[Path], signed: dict, round_: Optional[int] = None,
+def audit_many(paths: list[Path], signed, round_: Optional[int] = None,
                workers: Optional[int] = None, progress: bool = False,
                formulas: bool = False) -> Iterator[AuditResult]:
     """Audit every path, yielding results in the order given; all cores by default.
 
+    `signed` is a `Trust`, or signed agreements by department code, or None.
     `formulas` adds `xlkpi verify`'s check: the workbook's formulas recomputed by the
     `formulas` package must give the engine's scores.
     """
-    jobs = [(p, signed, round_, formulas) for p in paths]
+    from . import Trust
+
+    trust = Trust.of(signed)
+    jobs = [(p, trust, round_, formulas) for p in paths]
     yield from parallel_map(_audit_one, jobs, workers, "ตรวจสอบ (auditing)" if progress else None)

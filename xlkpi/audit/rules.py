@@ -1,8 +1,11 @@
-"""The audit rules (DOMAIN §9): each a small function from an `AuditContext` to findings.
+"""The content rules (DOMAIN §9): each a small function from an `AuditContext` to findings.
 
-Adding a rule is adding one function decorated with `@rule(kind, ...)` and one test; the
-registry `RULES` is all `audit_data` runs.  Every finding has a stable code, a severity, the
-sheet and cell, and a Thai and an English message; README lists the codes.
+Tampering is not here: the whitelist (`whitelist.compare`) holds every cell but the inputs to
+what the generator writes.  These rules judge the content the whitelist lets through — the
+trusted agreement and the officer's inputs (template fields blank, thresholds, weights,
+results missing, evidence, stored scores ≠ recomputed).  Adding a rule is adding one function
+decorated with `@rule(kind, ...)` and one test; `RULES` is all the audit runs.  Every finding
+has a stable code, a severity, the sheet and cell, and a Thai and an English message.
 """
 from __future__ import annotations
 
@@ -14,12 +17,10 @@ from ..engine import DepartmentScore
 from ..findings import Finding, error, warning
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
 from ..workbook.layout import (
-    BASELINE_ROW,
     COVER_SHEET,
     CRITERIA_ROW,
     KIND_SAR,
     KIND_TEMPLATE,
-    META_SHEET,
     PART_WEIGHT_COL,
     REQUIRED_TEMPLATE_FIELDS,
     TEMPLATE_CRITERIA_COLUMNS,
@@ -27,30 +28,29 @@ from ..workbook.layout import (
     Col,
     SarLayout,
     input_columns,
-    name_for,
     round_sheet,
     template_field_cell,
     template_milestone_cell,
     template_sheet,
 )
-from ..workbook.sar_formulas import normalise, row_formulas, total
-from ..workbook.style import FORMULA_STARTS
 from .reader import WorkbookData
 
 SAR, TEMPLATE = KIND_SAR, KIND_TEMPLATE
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuditContext:
-    data: WorkbookData
+    """What every rule reads; no rule writes to it (rules share no mutable state)."""
+
+    data: WorkbookData  # the file's cells as stored (cached values included)
+    view: object  # the trusted view: the generator's cells, the file's inputs (expected.TrustedView)
     kind: str
-    agreement: Agreement  # as the workbook shows it (read back)
-    generated: Agreement  # as it was generated (the hidden copy)
-    signed: Agreement  # the baseline: the signed agreement with approved changes
+    agreement: Agreement  # the trusted agreement with the officer's inputs read from the workbook
+    signed: Agreement  # the trusted baseline itself (signed agreement, or the copy said to be unverified)
     round: int  # the round under audit
     layout: Optional[SarLayout] = None
-    scores: dict = field(default_factory=dict)  # round -> DepartmentScore of the read-back agreement
-    broken_sheets: set = field(default_factory=set)  # sheets whose rows moved: no cell checks there
+    scores: dict = field(default_factory=dict)  # round -> DepartmentScore of `agreement`
+    cover_totals: dict = field(default_factory=dict)  # round -> cover cell showing that round's total
 
     @property
     def file(self) -> str:
@@ -82,96 +82,7 @@ def _fmt(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-# --- both kinds ---------------------------------------------------------------------
-
-@rule(SAR, TEMPLATE)
-def find_protection_removed(ctx: AuditContext) -> list:
-    out = []
-    if ctx.data.protected is None:  # unknown (a live book through xlwings' remote engine)
-        return out
-    for sheet in ctx.data.sheetnames:
-        if not ctx.data.protected.get(sheet, False):
-            out.append(error("WB-PROTECTION-REMOVED", f"แผ่นงาน {sheet} ถูกยกเลิกการป้องกัน",
-                             f"sheet protection was removed from {sheet}", sheet=sheet))
-    if ctx.data.structure_locked is False:
-        out.append(error("WB-PROTECTION-REMOVED", "สมุดงานถูกยกเลิกการป้องกันโครงสร้าง",
-                         "the workbook's structure protection was removed", cell="workbook"))
-    return out
-
-
-def expected_sheets(ctx: AuditContext) -> list:
-    if ctx.kind == SAR:
-        return [COVER_SHEET] + [round_sheet(r) for r in ROUNDS] + [META_SHEET]
-    return [COVER_SHEET] + [template_sheet(i.id) for i in ctx.generated.walk()] + [META_SHEET]
-
-
-@rule(SAR, TEMPLATE)
-def find_sheets_changed(ctx: AuditContext) -> list:
-    expected = expected_sheets(ctx)
-    actual = ctx.data.sheetnames
-    out = [error("WB-SHEET-DELETED", f"แผ่นงาน {s} หายไป", f"sheet {s} was deleted", sheet=s)
-           for s in expected if s not in actual]
-    out += [error("WB-SHEET-INSERTED", f"มีแผ่นงาน {s} เพิ่มเข้ามา", f"sheet {s} was inserted", sheet=s)
-            for s in actual if s not in expected]
-    return out
-
-
-@rule(SAR)
-def find_rows_moved(ctx: AuditContext) -> list:
-    """Rows inserted or deleted: the ids and the totals are no longer where they were written."""
-    out = []
-    for round_ in ROUNDS:
-        sheet = round_sheet(round_)
-        if sheet not in ctx.data.sheetnames:
-            continue
-        for row in ctx.layout.rows:
-            if str(ctx.data.get(sheet, row.cell(Col.ID)) or "") != row.label:
-                ctx.broken_sheets.add(sheet)
-                out.append(error("WB-ROWS-CHANGED", f"มีการแทรกหรือลบแถว: แถว {row.row} ควรเป็นตัวชี้วัด {row.label}",
-                                 f"rows were inserted or deleted: row {row.row} should hold indicator {row.label}",
-                                 sheet=sheet, cell=row.cell(Col.ID)))
-                break
-        else:
-            last = ctx.data.max_row.get(sheet, 0)
-            if last != ctx.layout.last_row:
-                ctx.broken_sheets.add(sheet)
-                out.append(error("WB-ROWS-CHANGED", f"มีการแทรกหรือลบแถว: แถวสุดท้ายคือ {last} ไม่ใช่ {ctx.layout.last_row}",
-                                 f"rows were inserted or deleted: the last row is {last}, not {ctx.layout.last_row}",
-                                 sheet=sheet, cell=f"A{last}"))
-    return out
-
-
-def _text_inputs(ctx: AuditContext):
-    """(sheet, cell, text, indicator id) of every text an officer typed."""
-    if ctx.kind == SAR:
-        for round_ in ROUNDS:
-            sheet = round_sheet(round_)
-            for row in ctx.layout.rows:
-                for column in (Col.EXPLANATION, Col.EVIDENCE):
-                    if column in input_columns(row, round_):
-                        yield sheet, row.cell(column), ctx.data.get(sheet, row.cell(column)), row.indicator.id
-    else:
-        for ind in ctx.generated.walk():
-            sheet = template_sheet(ind.id)
-            for field_, _th, _en, is_input in TEMPLATE_FIELDS:
-                if is_input or field_ == "name":
-                    cell = template_field_cell(field_)
-                    yield sheet, cell, ctx.data.get(sheet, cell), ind.id
-
-
-@rule(SAR, TEMPLATE)
-def find_formula_injection(ctx: AuditContext) -> list:
-    out = []
-    for sheet, cell, value, indicator in _text_inputs(ctx):
-        formula = ctx.data.formula(sheet, cell)
-        text = formula if formula else value
-        if isinstance(text, str) and text.lstrip().startswith(FORMULA_STARTS):
-            out.append(error("WB-FORMULA-INJECTION",
-                             f"ข้อความขึ้นต้นด้วย {text.lstrip()[0]} อาจถูกเรียกใช้เป็นสูตร: {text[:40]!r}",
-                             f"text starting with {text.lstrip()[0]} could run as a formula: {text[:40]!r}",
-                             sheet=sheet, cell=cell, indicator=indicator))
-    return out
-
+# --- KPI Template (on the trusted view) ------------------------------------------------
 
 @rule(TEMPLATE)
 def find_required_blank(ctx: AuditContext) -> list:
@@ -184,7 +95,7 @@ def find_required_blank(ctx: AuditContext) -> list:
         sheet = template_sheet(ind.id)
         for field_ in REQUIRED_TEMPLATE_FIELDS:
             cell = template_field_cell(field_)
-            if _is_blank(ctx.data.get(sheet, cell)):
+            if _is_blank(ctx.view.get(sheet, cell)):
                 th, en = labels[field_]
                 if field_ in officer_fills:
                     out.append(error("TPL-REQUIRED-BLANK", f"ตัวชี้วัด {ind.id}: ยังไม่ได้กรอก {th}",
@@ -320,47 +231,21 @@ def find_framework_breaches(ctx: AuditContext) -> list:
 def _round_sheets(ctx: AuditContext):
     for round_ in ROUNDS:
         sheet = round_sheet(round_)
-        if sheet in ctx.data.sheetnames and sheet not in ctx.broken_sheets:
+        if sheet in ctx.data.sheetnames:
             yield round_, sheet
-
-
-@rule(SAR)
-def find_tampered_formulas(ctx: AuditContext) -> list:
-    if ctx.data.formulas is None:  # a live Excel book gives values only
-        return []
-    out = []
-    totals = [(f"{Col.WEIGHTED}{r}", total([x.row for x in ctx.layout.leaf_rows(dimension)]), f"dim {dimension}")
-              for dimension, r in ctx.layout.dimension_rows.items()]
-    totals.append((f"{Col.WEIGHTED}{ctx.layout.total_row}", total([x.row for x in ctx.layout.leaf_rows()]), "total"))
-    for round_, sheet in _round_sheets(ctx):
-        # a row not due in a round has no formulas there (DOMAIN §6.5a)
-        expected = list(totals)
-        for row in ctx.layout.rows:
-            expected += [(f"{column}{row.row}", formula, row.label)
-                         for column, formula in row_formulas(row, round_).items()]
-        for cell, formula, label in ((c, normalise(f), lb) for c, f, lb in expected):
-            actual = ctx.data.formula(sheet, cell)
-            if actual is None:
-                out.append(error("SAR-FORMULA-REPLACED", f"สูตรในช่องนี้ ({label}) ถูกแทนด้วยค่าคงที่ {_fmt(ctx.data.get(sheet, cell))}",
-                                 f"the formula in this cell ({label}) was replaced by the constant {_fmt(ctx.data.get(sheet, cell))}",
-                                 sheet=sheet, cell=cell))
-            elif normalise(actual) != formula:
-                out.append(error("SAR-FORMULA-CHANGED", f"สูตรในช่องนี้ ({label}) ถูกแก้ไข: {actual[:60]}",
-                                 f"the formula in this cell ({label}) was changed: {actual[:60]}", sheet=sheet, cell=cell))
-    return out
 
 
 @rule(SAR)
 def find_missing_results(ctx: AuditContext) -> list:
     out = []
     sheet = round_sheet(ctx.round)
-    if sheet not in ctx.data.sheetnames or sheet in ctx.broken_sheets:
+    if sheet not in ctx.data.sheetnames:
         return out
     for row in ctx.layout.rows:
         inputs = input_columns(row, ctx.round)  # none when not due in the round (DOMAIN §6.5a)
         if Col.RESULT in inputs or row.indicator.kind == MILESTONE and inputs:
             cells = [Col.RESULT] if Col.RESULT in inputs else list(Col.CRITERIA)
-            if all(_is_blank(ctx.data.get(sheet, f"{c}{row.row}")) for c in cells):
+            if all(_is_blank(ctx.view.get(sheet, f"{c}{row.row}")) for c in cells):
                 out.append(error("SAR-RESULT-MISSING", f"ตัวชี้วัด {row.label}: ยังไม่ได้รายงานผลรอบ {ctx.round} เดือน",
                                  f"indicator {row.label}: no result for the {ctx.round}-month round",
                                  sheet=sheet, cell=f"{cells[0]}{row.row}", indicator=row.indicator.id))
@@ -371,18 +256,31 @@ def find_missing_results(ctx: AuditContext) -> list:
 def find_missing_evidence(ctx: AuditContext) -> list:
     out = []
     sheet = round_sheet(ctx.round)
-    if sheet not in ctx.data.sheetnames or sheet in ctx.broken_sheets:
+    if sheet not in ctx.data.sheetnames:
         return out
     for row in ctx.layout.rows:
         if row.is_part or Col.EVIDENCE not in input_columns(row, ctx.round):
             continue
         ind = ctx.agreement.find(row.indicator.id)
         reported = ctx.round in ind.result or (ind.kind == WEIGHTED and any(ctx.round in p.result for p in ind.parts))
-        if reported and _is_blank(ctx.data.get(sheet, row.cell(Col.EVIDENCE))):
+        if reported and _is_blank(ctx.view.get(sheet, row.cell(Col.EVIDENCE))):
             out.append(warning("SAR-EVIDENCE-MISSING", f"ตัวชี้วัด {row.label}: รายงานผลแล้วแต่ไม่มีหลักฐานอ้างอิง",
                                f"indicator {row.label}: a result is reported without evidence",
                                sheet=sheet, cell=row.cell(Col.EVIDENCE), indicator=row.indicator.id))
     return out
+
+
+def _milestone_level(ind: Indicator, round_: int):
+    """The level a milestone row's result cell shows: milestones 1..L all met ("" unreported)."""
+    met = ind.result.get(round_)
+    if not met:
+        return None
+    level = 0
+    for done in met:
+        if not done:
+            break
+        level += 1
+    return level
 
 
 def _same(stored, recomputed) -> bool:
@@ -402,9 +300,23 @@ def find_stored_scores_differing(ctx: AuditContext) -> list:
             row = ctx.layout.indicator_row(s.id)
             outputs.append((sheet, row.cell(Col.SCORE), s.score, s.id))
             outputs.append((sheet, row.cell(Col.WEIGHTED), s.weighted, s.id))
+            # the visible computed results: a weighted indicator's composite and its parts'
+            # scores, a milestone indicator's level reached
+            if not row.due(round_):
+                continue  # a row not due in a round shows a label there, no computed value
+            if s.part_scores or s.composite is not None:
+                outputs.append((sheet, row.cell(Col.RESULT), s.composite, s.id))
+                for n, part_score in enumerate(s.part_scores):
+                    part_row = ctx.layout.part_row(s.id, n)
+                    if part_row.due(round_):
+                        outputs.append((sheet, part_row.cell(Col.SCORE), part_score, f"{s.id} ({n + 1})"))
+            elif row.indicator.kind == MILESTONE and row.applicable and not row.indicator.granted:
+                outputs.append((sheet, row.cell(Col.RESULT), _milestone_level(ctx.agreement.find(s.id), round_), s.id))
         for d, r in ctx.layout.dimension_rows.items():
             outputs.append((sheet, f"{Col.WEIGHTED}{r}", result.dimensions[str(d)], f"dim {d}"))
         outputs.append((sheet, f"{Col.WEIGHTED}{ctx.layout.total_row}", result.total, "total"))
+        if round_ in ctx.cover_totals:  # the cover shows each round's total too
+            outputs.append((COVER_SHEET, ctx.cover_totals[round_], result.total, f"total {round_}"))
     if outputs and all(ctx.data.get(sheet, cell) is None for sheet, cell, _v, _l in outputs):
         return [warning("WB-NOT-CALCULATED", "สมุดงานยังไม่เคยถูกคำนวณและบันทึกในโปรแกรมตารางคำนวณ จึงไม่มีค่าที่บันทึกไว้ให้ตรวจ",
                         "the workbook was never calculated and saved by a spreadsheet: it stores no values to check")]
@@ -418,38 +330,3 @@ def find_stored_scores_differing(ctx: AuditContext) -> list:
     return out
 
 
-@rule(SAR)
-def find_agreement_changed(ctx: AuditContext) -> list:
-    """Weights and criteria in the sheets must be the signed agreement's (with approved changes)."""
-    out = []
-    signed_ids = [i.id for i in ctx.signed.walk()]
-    shown_ids = [i.id for i in ctx.generated.walk()]
-    if signed_ids != shown_ids:
-        added = [i for i in shown_ids if i not in signed_ids]
-        removed = [i for i in signed_ids if i not in shown_ids]
-        return [error("SAR-AGREEMENT-CHANGED",
-                      f"ตัวชี้วัดไม่ตรงกับคำรับรองที่ลงนาม (เพิ่ม {added or '–'}, หาย {removed or '–'})",
-                      f"the indicators differ from the signed agreement (added {added or '–'}, missing {removed or '–'})",
-                      sheet=COVER_SHEET)]
-    signed_by_id = {i.id: i for i in ctx.signed.walk()}
-    for round_, sheet in _round_sheets(ctx):
-        for row in ctx.layout.rows:
-            signed = signed_by_id[row.indicator.id]
-            target = signed.parts[row.part] if row.is_part and row.part < len(signed.parts) else signed
-            checks = [(Col.WEIGHT, target.weight, "น้ำหนัก", "weight")]
-            thresholds = (target.thresholds if row.is_part else signed.composite_thresholds if signed.kind == WEIGHTED
-                          else signed.thresholds if signed.kind == THRESHOLD and row.applicable and not signed.granted else [])
-            for column, value in zip(Col.CRITERIA, thresholds):
-                checks.append((column, value, f"เกณฑ์ระดับ {Col.CRITERIA.index(column) + 1}",
-                               f"level {Col.CRITERIA.index(column) + 1} threshold"))
-            for column, expected, th, en in checks:
-                shown = ctx.data.get(sheet, f"{column}{row.row}")
-                shown_number = None if shown in (None, "", "–") else shown
-                if expected is None and shown_number is None:
-                    continue
-                if not isinstance(shown_number, (int, float)) or expected is None or abs(shown_number - expected) > 1e-9:
-                    out.append(error("SAR-AGREEMENT-CHANGED",
-                                     f"ตัวชี้วัด {row.label}: {th} {_fmt(shown)} ไม่ตรงกับคำรับรองที่ลงนาม ({_fmt(expected)})",
-                                     f"indicator {row.label}: {en} {_fmt(shown)} differs from the signed agreement ({_fmt(expected)})",
-                                     sheet=sheet, cell=f"{column}{row.row}", indicator=row.indicator.id))
-    return out

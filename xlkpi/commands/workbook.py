@@ -24,6 +24,22 @@ def register(app: typer.Typer) -> None:
 PASSWORD_HELP = "รหัสผ่านป้องกันแผ่นงาน — sheet protection password (default: the ministry's, else 'xlkpi')"
 
 
+SIGN_HELP = "กุญแจลงนามของกระทรวง (signing-key.pem) — sign the agreement and layout in the workbook"
+
+
+def _signer(sign_key: Path | None):
+    """The writers' signer for --sign-key, or None; a bad key is a usage error (exit 2)."""
+    if sign_key is None:
+        return None
+    from ..keys import KeyError_, load_signing_key, signer
+
+    try:
+        return signer(load_signing_key(sign_key))
+    except KeyError_ as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2)
+
+
 LANG_HELP = "ภาษาบนกระดาษ: th (ไทยอย่างเดียว) หรือ th-en (มีภาษาอังกฤษกำกับ) — labels on paper: th or th-en"
 
 
@@ -47,13 +63,15 @@ def template(
     output: Path = typer.Option(..., "--output", "-o", help="ไฟล์ .xlsx ที่จะเขียน — the workbook to write"),
     password: str = typer.Option(None, "--password", help=PASSWORD_HELP),
     lang: str = typer.Option("th", "--lang", help=LANG_HELP),
+    sign_key: Path = typer.Option(None, "--sign-key", help=SIGN_HELP),
 ):
     """เอกสารสรุปรายละเอียดตัวชี้วัด — write the KPI Template workbook."""
     from ..workbook.template import write_template
 
     lang = _lang(lang)
+    signer = _signer(sign_key)
     loaded = load_agreement_or_exit(agreement)
-    typer.echo(write_template(loaded, output, _password(password), lang=lang))
+    typer.echo(write_template(loaded, output, _password(password), lang=lang, signer=signer))
 
 
 def sar(
@@ -61,13 +79,15 @@ def sar(
     output: Path = typer.Option(..., "--output", "-o", help="ไฟล์ .xlsx ที่จะเขียน — the workbook to write"),
     password: str = typer.Option(None, "--password", help=PASSWORD_HELP),
     lang: str = typer.Option("th", "--lang", help=LANG_HELP),
+    sign_key: Path = typer.Option(None, "--sign-key", help=SIGN_HELP),
 ):
     """SAR Card รอบ 6, 9, 12 เดือน — write the SAR Card workbook (scores are formulas)."""
     from ..workbook.sar import write_sar
 
     lang = _lang(lang)
+    signer = _signer(sign_key)
     loaded = load_agreement_or_exit(agreement)
-    typer.echo(write_sar(loaded, output, _password(password), lang=lang))
+    typer.echo(write_sar(loaded, output, _password(password), lang=lang, signer=signer))
 
 
 def proposal(

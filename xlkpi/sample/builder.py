@@ -150,7 +150,7 @@ class _DepartmentBuilder:
         pmqa = dict(self.pmqa, plan_kpis=self.plan_kpis)
         return Agreement(
             fiscal_year=FISCAL_YEAR, ministry=MINISTRY, department=d.name, department_type=d.type,
-            below_level_1=1, indicators=indicators, mission_group=d.mission_group,
+            department_code=f"MOPH-{d.slug.upper()}", below_level_1=1, indicators=indicators, mission_group=d.mission_group,
             split_reasons=self.split_reasons(), governance_pilot=d.governance_pilot,
             pmqa=pmqa, version="1", signed_on=SIGNED_ON, staff=d.staff, framework=FRAMEWORK)
 

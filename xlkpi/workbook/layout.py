@@ -27,6 +27,9 @@ COVER_SHEET = "ปก"
 META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
 SAR_TITLE = WorkbookKind.SAR.en
 TEMPLATE_TITLE = WorkbookKind.TEMPLATE.en
+#: The layout's version, stored in the hidden sheet and signed with the agreement: a change to
+#: what the generators write bumps it, so a workbook is audited against the layout it was made in.
+LAYOUT_VERSION = 1
 KIND_SAR = WorkbookKind.SAR.value
 KIND_TEMPLATE = WorkbookKind.TEMPLATE.value
 

@@ -21,6 +21,7 @@ from .layout import (
     HEADER_ROW,
     HEADINGS,
     KIND_SAR,
+    LAYOUT_VERSION,
     MET,
     META_SHEET,
     NOT_MET,
@@ -64,19 +65,36 @@ def agreement_without_results(agreement: Agreement) -> dict:
     return data
 
 
-def write_meta(wb, agreement: Agreement, kind: str) -> None:
-    """A very hidden sheet with what the workbook was generated from."""
+def meta_text(agreement: Agreement) -> str:
+    """The canonical agreement as the hidden sheet stores it (and as `xlkpi.keys` signs it)."""
+    return json.dumps(agreement_without_results(agreement), ensure_ascii=False, sort_keys=True)
+
+
+def signed_layout(lang: str = style.DEFAULT_LANG) -> str:
+    """What the signature binds besides the agreement: the layout version and the language."""
+    return f"{LAYOUT_VERSION} {lang}"
+
+
+def write_meta(wb, agreement: Agreement, kind: str, signer=None, lang: str = style.DEFAULT_LANG) -> None:
+    """A very hidden sheet with what the workbook was generated from.
+
+    `signer(text, layout)` returns the signature (xlkpi.keys) of the canonical agreement and
+    the layout (its version and language, B3 and B6), stored in B5; the audit believes none of
+    it unless the signature verifies."""
     from .. import __version__
 
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "veryHidden"
     ws["A1"], ws["B1"] = "kind", kind
     ws["A2"], ws["B2"] = "generator", f"xlkpi {__version__}"
-    ws["A3"], ws["B3"] = "format", 1
-    text = json.dumps(agreement_without_results(agreement), ensure_ascii=False, sort_keys=True)
+    ws["A3"], ws["B3"] = "format", LAYOUT_VERSION
+    text = meta_text(agreement)
     ws["A4"] = "agreement"
     for n, start in enumerate(range(0, len(text), META_CHUNK)):
         style.put_text(ws.cell(row=4, column=2 + n), text[start:start + META_CHUNK])
+    if signer is not None:
+        ws["A5"], ws["B5"] = "signature", signer(text, signed_layout(lang))
+    ws["A6"], ws["B6"] = "lang", lang
     style.protect(ws)
 
 
@@ -318,7 +336,8 @@ def _write_milestone_texts(ws, agreement: Agreement, layout, lang: str) -> None:
             ws[f"{column}{r}"].border = style.thin_border()
 
 
-def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG):
+def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG,
+              signer=None):
     """The SAR Card as an openpyxl Workbook."""
     from openpyxl import Workbook
 
@@ -359,10 +378,11 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang
 
     for round_ in ROUNDS:
         _write_round_sheet(wb, agreement, layout, round_, lang)
-    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password)
+    return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer, lang)
 
 
-def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str):
+def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str, signer=None,
+                    lang: str = style.DEFAULT_LANG):
     """What every generated workbook ends with: defined names, the hidden copy of the
     agreement, the Thai default font, and protection of every sheet and of the structure."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -371,7 +391,7 @@ def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: 
     for name, (sheet, cell) in names.items():
         column = "".join(c for c in cell if c.isalpha())
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${cell[len(column):]}")
-    write_meta(wb, agreement, kind)
+    write_meta(wb, agreement, kind, signer, lang)
     style.default_font(wb)
     for ws in wb.worksheets:
         style.protect(ws, password)
@@ -388,5 +408,5 @@ def save_workbook(wb, path) -> Path:
 
 
 def write_sar(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD,
-              lang: str = style.DEFAULT_LANG) -> Path:
-    return save_workbook(build_sar(agreement, password, lang), path)
+              lang: str = style.DEFAULT_LANG, signer=None) -> Path:
+    return save_workbook(build_sar(agreement, password, lang, signer), path)

@@ -265,7 +265,8 @@ def write_cover_index(cover, agreement: Agreement, lang: str, first_row: int = 1
     return row
 
 
-def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG):
+def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG,
+                   signer=None):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -276,9 +277,9 @@ def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD,
     names: dict = {}
     for indicator in agreement.walk():
         write_indicator_sheet(wb, agreement, indicator, names, lang)
-    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password)
+    return finish_workbook(wb, agreement, names, KIND_TEMPLATE, password, signer, lang)
 
 
 def write_template(agreement: Agreement, path, password: str = style.DEFAULT_PASSWORD,
-                   lang: str = style.DEFAULT_LANG) -> Path:
-    return save_workbook(build_template(agreement, password, lang), path)
+                   lang: str = style.DEFAULT_LANG, signer=None) -> Path:
+    return save_workbook(build_template(agreement, password, lang, signer), path)

@@ -1,0 +1,486 @@
+"""A workbook package read into one canonical model: the same for a file and for the generator's.
+
+`read_book(bytes_or_path)` opens the zip read-only, follows the package relationships (not
+fixed part names), accepts both Open XML dialects (transitional and Strict namespaces), cells
+without the optional `r`, inline or shared strings, shared formulas, any part order and any
+compression, and ignores what does not change what a workbook shows or computes (calcChain,
+document properties, themes, views).  What it keeps is `Book`: per sheet every cell's value,
+formula (as written; `formulas.canonical` compares them) and style *by effect*; merges, rows
+and columns, protection, validations, conditional formats, hyperlinks, print settings; the
+workbook's sheets, defined names and structure lock.
+
+The container is checked on the way (`container_findings`): duplicate or escaping entries,
+macros and macro sheets, external links and data connections, embedded objects, XML that
+declares a DTD or entities.  A part that declares entities is never parsed; nothing is run.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Optional
+from xml.etree import ElementTree as ET
+
+from .container import _EMBED_TYPES, _EXTERNAL_TYPES, _MACRO_TYPES, _bad, container_findings, declares_entities
+from .styles import _bool, _float, _Ns, _shared_strings, _styles, theme_colours
+
+MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+           "http://purl.oclc.org/ooxml/spreadsheetml/main")
+REL_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "http://purl.oclc.org/ooxml/officeDocument/relationships")
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+CELL_RE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+DEFAULT_COL_WIDTH = 8.43
+DEFAULT_ROW_HEIGHT = 15.0
+
+
+class BadPackage(Exception):
+    """The package cannot be read as a workbook; the message says why (Thai, English)."""
+
+    def __init__(self, code: str, th: str, en: str):
+        super().__init__(en)
+        self.code, self.th, self.en = code, th, en
+
+
+@dataclass
+class Cell:
+    value: object = None  # float, str, bool, or ("#ERR",) text for an error value
+    formula: Optional[str] = None  # without the leading "=", shared formulas expanded
+    style: int = 0  # index into Book.styles (effect-canonical)
+    kind: str = "n"  # the cell's t attribute
+
+
+@dataclass
+class Sheet:
+    name: str
+    state: str = "visible"
+    cells: dict = field(default_factory=dict)  # "A1" -> Cell
+    merges: frozenset = frozenset()
+    rows: dict = field(default_factory=dict)  # row -> (height or None, hidden)
+    cols: dict = field(default_factory=dict)  # column number -> (width or None, hidden)
+    format: dict = field(default_factory=dict)  # sheetFormatPr / sheetView effects
+    protection: Optional[dict] = None
+    validations: dict = field(default_factory=dict)  # (type, operator, f1, f2, flags) -> frozenset(cells)
+    conditional: frozenset = frozenset()
+    hyperlinks: dict = field(default_factory=dict)  # cell -> target
+    printing: dict = field(default_factory=dict)
+    objects: list = field(default_factory=list)  # drawings, pictures, OLE objects, controls, tables
+    max_row: int = 0
+    max_col: int = 0
+
+
+@dataclass
+class Book:
+    sheets: list  # Sheet, in workbook order
+    styles: list  # canonical style tuples; Cell.style indexes this
+    names: dict  # (name lower-cased, local sheet index or None) -> canonical target
+    structure_locked: bool = False
+    findings: list = field(default_factory=list)  # container findings
+
+    def sheet(self, name: str) -> Optional[Sheet]:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+# --- small helpers ----------------------------------------------------------------------
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+MAX_EXPANDED = 20000  # cells a range may stand for before it is kept as its text
+
+
+def expand_ref(sqref: str) -> frozenset:
+    """'K6:K7 K10' -> {'K6','K7','K10'}; a huge range stays as its text."""
+    out = set()
+    for part in (sqref or "").replace("$", "").split():
+        if ":" not in part:
+            out.add(part)
+            continue
+        a, b = part.split(":", 1)
+        ma, mb = CELL_RE.fullmatch(a), CELL_RE.fullmatch(b)
+        if not ma or not mb:
+            out.add(part)
+            continue
+        c1, c2 = sorted((column_number(ma.group(1)), column_number(mb.group(1))))
+        r1, r2 = sorted((int(ma.group(2)), int(mb.group(2))))
+        if (c2 - c1 + 1) * (r2 - r1 + 1) > MAX_EXPANDED:
+            out.add(part)
+            continue
+        for c in range(c1, c2 + 1):
+            letters = column_letters(c)
+            for r in range(r1, r2 + 1):
+                out.add(f"{letters}{r}")
+    return frozenset(out)
+
+
+_SHEET_QUOTED = re.compile(r"'((?:[^']|'')*)'!")
+
+
+def canonical_reference(text: str) -> str:
+    """A defined name's or link's target with $ and sheet quoting removed, areas sorted."""
+    text = (text or "").strip().lstrip("=").lstrip("#")
+    text = _SHEET_QUOTED.sub(lambda m: m.group(1).replace("''", "'") + "!", text).replace("$", "")
+    return ",".join(sorted(p.strip() for p in text.split(",")))
+
+
+SHEET_PROTECTION_DEFAULTS = {
+    "sheet": False, "objects": False, "scenarios": False, "formatCells": True, "formatColumns": True,
+    "formatRows": True, "insertColumns": True, "insertRows": True, "insertHyperlinks": True,
+    "deleteColumns": True, "deleteRows": True, "selectLockedCells": False, "sort": True,
+    "autoFilter": True, "pivotTables": True, "selectUnlockedCells": False,
+}
+PRINT_DEFAULTS = {"fit_to_page": False, "horizontalCentered": False, "verticalCentered": False, "gridLines": False,
+                  "headings": False, "margin_left": 0.7, "margin_right": 0.7, "margin_top": 0.75, "margin_bottom": 0.75,
+                  "paper": "1", "orientation": "portrait", "fit_width": 1, "fit_height": 1, "scale": 100,
+                  "black_and_white": False, "cell_comments": "none"}
+OBJECT_TAGS = ("drawing", "picture", "oleObjects", "controls", "tableParts", "legacyDrawingHF")
+
+
+# --- a worksheet -----------------------------------------------------------------------
+
+def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, rels: dict) -> None:
+    from .formulas import shift
+
+    root = ET.fromstring(data)
+    row_tag, c_tag, f_tag, v_tag, is_tag, t_tag = (ns(t) for t in ("row", "c", "f", "v", "is", "t"))
+    cells = sheet.cells
+    shared: dict = {}
+    last_row = last_col = 0
+    for child in root:
+        tag = child.tag
+        if tag == ns("sheetData"):
+            row_number = 0
+            for row_el in child:
+                if row_el.tag != row_tag:
+                    continue
+                r_attr = row_el.get("r")
+                row_number = int(r_attr) if r_attr else row_number + 1
+                ht, hidden = row_el.get("ht"), _bool(row_el.get("hidden"), False)
+                if ht is not None or hidden:
+                    sheet.rows[row_number] = (_float(ht), hidden)
+                column = 0
+                for c in row_el:
+                    if c.tag != c_tag:
+                        continue
+                    ref = c.get("r")
+                    if ref:
+                        m = CELL_RE.fullmatch(ref)
+                        if m is None:
+                            raise BadPackage("WB-CORRUPT", f"อ้างอิงช่องไม่ถูกต้อง: {ref}", f"a bad cell reference: {ref}")
+                        column = column_number(m.group(1))
+                        ref = f"{m.group(1)}{m.group(2)}"
+                    else:
+                        column += 1
+                        ref = f"{column_letters(column)}{row_number}"
+                    kind = c.get("t", "n")
+                    f = v = inline = None
+                    for part in c:
+                        if part.tag == v_tag:
+                            v = part
+                        elif part.tag == f_tag:
+                            f = part
+                        elif part.tag == is_tag:
+                            inline = part
+                    value = None
+                    if kind == "inlineStr":
+                        if inline is not None:
+                            value = "".join(_shared_strings_of(inline, ns))
+                    elif v is not None and v.text is not None:
+                        text = v.text
+                        if kind == "s":
+                            index = int(text)
+                            if not 0 <= index < len(strings):
+                                raise BadPackage("WB-CORRUPT", f"ช่อง {ref} อ้างถึงข้อความที่ไม่มี", f"cell {ref} refers to a missing string")
+                            value = strings[index]
+                        elif kind in ("str", "d"):
+                            value = text
+                        elif kind == "e":
+                            value = ("#ERR", text)
+                        elif kind == "b":
+                            value = text.strip() in ("1", "true")
+                        else:
+                            value = float(text)
+                    formula = None
+                    if f is not None:
+                        formula = f.text
+                        if f.get("t") == "shared":
+                            index = f.get("si")
+                            if formula:
+                                shared[index] = (row_number, column, formula)
+                            elif index in shared:
+                                r0, c0, master = shared[index]
+                                formula = shift(master, row_number - r0, column - c0)
+                        if formula is None:
+                            formula = ""
+                    if value == "":
+                        value = None
+                    style = int(c.get("s", "0"))
+                    cells[ref] = Cell(value, formula, style, kind)
+                    if column > last_col:
+                        last_col = column
+                    if (value is not None or formula is not None) and row_number > last_row:
+                        last_row = row_number
+        else:
+            _parse_setting(sheet, child, tag, ns, rels)
+    _finish_sheet(sheet, last_row, last_col)
+
+
+def _finish_sheet(sheet: Sheet, last_row: int, last_col: int) -> None:
+    for key, default in PRINT_DEFAULTS.items():
+        sheet.printing.setdefault(key, default)
+    if not sheet.printing.get("fit_to_page"):
+        sheet.printing.pop("fit_width", None)
+        sheet.printing.pop("fit_height", None)
+    else:
+        sheet.printing.pop("scale", None)
+    sheet.max_row = last_row
+    sheet.max_col = last_col
+
+
+def _parse_setting(sheet: Sheet, child, tag: str, ns, rels: dict) -> None:
+    """One of a worksheet's elements other than its cells (columns, protection, printing …)."""
+    if tag == ns("cols"):
+        for col in child:
+            lo, hi = int(col.get("min", "1")), int(col.get("max", "1"))
+            width, hidden = _float(col.get("width")), _bool(col.get("hidden"), False)
+            for n in range(lo, min(hi, 256) + 1):
+                sheet.cols[n] = (width, hidden)
+    elif tag == ns("sheetFormatPr"):
+        sheet.format["zero_height"] = _bool(child.get("zeroHeight"), False)
+        sheet.format["default_row_height"] = _float(child.get("defaultRowHeight"), DEFAULT_ROW_HEIGHT)
+        width = _float(child.get("defaultColWidth"))
+        if width is None and child.get("baseColWidth") is not None:
+            width = _float(child.get("baseColWidth"), 8) + 0.43
+        sheet.format["default_col_width"] = width if width is not None else DEFAULT_COL_WIDTH
+    elif tag == ns("sheetViews"):
+        for view in child:
+            sheet.format["show_zeros"] = _bool(view.get("showZeros"), True)
+            sheet.format["right_to_left"] = _bool(view.get("rightToLeft"), False)
+    elif tag == ns("sheetPr"):
+        setup = child.find(ns("pageSetUpPr"))
+        sheet.printing["fit_to_page"] = setup is not None and _bool(setup.get("fitToPage"), False)
+    elif tag == ns("sheetProtection"):
+        sheet.protection = {k: _bool(child.get(k), d) for k, d in SHEET_PROTECTION_DEFAULTS.items()}
+    elif tag == ns("mergeCells"):
+        sheet.merges = frozenset(m.get("ref", "").replace("$", "") for m in child)
+    elif tag == ns("dataValidations"):
+        for dv in child:
+            kind = dv.get("type", "none")
+            operator = dv.get("operator", "between") if kind not in ("list", "custom", "none") else ""
+            two = operator in ("between", "notBetween")
+            key = (kind, operator, _formula_text(dv.find(ns("formula1"))),
+                   _formula_text(dv.find(ns("formula2"))) if two else None,
+                   _bool(dv.get("allowBlank"), False), _bool(dv.get("showErrorMessage"), False),
+                   dv.get("errorStyle", "stop"))
+            sheet.validations[key] = sheet.validations.get(key, frozenset()) | expand_ref(dv.get("sqref", ""))
+    elif tag == ns("conditionalFormatting"):
+        rules = []
+        for rule in child:
+            rules.append((rule.get("type"), rule.get("operator"), rule.get("dxfId"), rule.get("text"),
+                          tuple(_formula_text(f) for f in rule.findall(ns("formula")))))
+        sheet.conditional = sheet.conditional | {(child.get("sqref", ""), tuple(rules))}
+    elif tag == ns("hyperlinks"):
+        for link in child:
+            rid = next((link.get("{%s}id" % n) for n in REL_NS if link.get("{%s}id" % n)), None)
+            target = rels.get(rid, ("", ""))[1] if rid else ""
+            location = link.get("location")
+            text = _hyperlink(target, location)
+            for cell in expand_ref(link.get("ref", "")):
+                sheet.hyperlinks[cell] = text
+    elif tag == ns("printOptions"):
+        for k in ("horizontalCentered", "verticalCentered", "gridLines", "headings"):
+            sheet.printing[k] = _bool(child.get(k), False)
+    elif tag == ns("pageMargins"):
+        for k in ("left", "right", "top", "bottom"):
+            sheet.printing["margin_" + k] = round(_float(child.get(k), 0.75), 2)
+    elif tag == ns("pageSetup"):
+        sheet.printing["paper"] = child.get("paperSize", "1")
+        orientation = child.get("orientation") or "portrait"
+        sheet.printing["orientation"] = "portrait" if orientation == "default" else orientation
+        sheet.printing["fit_width"] = int(_float(child.get("fitToWidth"), 1))
+        sheet.printing["fit_height"] = int(_float(child.get("fitToHeight"), 1))
+        sheet.printing["scale"] = int(_float(child.get("scale"), 100))
+        sheet.printing["black_and_white"] = _bool(child.get("blackAndWhite"), False)
+        sheet.printing["cell_comments"] = child.get("cellComments", "none")
+    elif tag == ns("headerFooter"):
+        for part in child:
+            local = part.tag.rsplit("}", 1)[-1]
+            if part.text:
+                # the footer's words and fields; its font face (&"name,style") LibreOffice drops
+                sheet.printing[local] = re.sub(r'&"[^"]*"', "", part.text)
+    elif tag.rsplit("}", 1)[-1] in OBJECT_TAGS:
+        sheet.objects.append(tag.rsplit("}", 1)[-1])
+    elif tag == ns("extLst"):
+        # Excel 2010 keeps some conditional formats, validations and sparklines here: all
+        # change what a sheet shows, and the generator writes none
+        for element in child.iter():
+            local = element.tag.rsplit("}", 1)[-1]
+            if local in ("conditionalFormatting", "dataValidation", "sparklineGroup"):
+                sheet.objects.append(f"extLst:{local}")
+
+
+def _shared_strings_of(inline, ns):
+    t_tag, r_tag = ns("t"), ns("r")
+    for child in inline:
+        if child.tag == t_tag:
+            yield child.text or ""
+        elif child.tag == r_tag:
+            for t in child.iter(t_tag):
+                yield t.text or ""
+
+
+def _formula_text(element) -> Optional[str]:
+    if element is None or element.text is None:
+        return None
+    from .formulas import canonical
+
+    text = element.text.strip()
+    try:
+        return repr(float(text))
+    except ValueError:
+        return canonical(text)
+
+
+def _hyperlink(target: str, location: Optional[str]) -> str:
+    """A link by where it goes; LibreOffice writes an in-file link as this file's name + location."""
+    from urllib.parse import unquote
+
+    if location:
+        relative_self = target and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) and \
+            target.lower().endswith((".xlsx", ".xlsm"))
+        if not target or relative_self:
+            return "#" + canonical_reference(unquote(location))
+        return f"{target}#{canonical_reference(unquote(location))}"
+    if target.startswith("#"):
+        return "#" + canonical_reference(unquote(target[1:]))
+    return target
+
+
+# --- the package -----------------------------------------------------------------------
+
+def _rels(archive, names: set, part: str) -> dict:
+    """rId -> (type suffix, resolved target) of one part's relationships."""
+    folder, base = posixpath.split(part)
+    path = posixpath.join(folder, "_rels", base + ".rels")
+    if path not in names:
+        return {}
+    data = archive.read(path)
+    if declares_entities(data):
+        raise BadPackage("WB-XML-ENTITY", f"ส่วน {path} ประกาศ DTD/entity", f"part {path} declares a DTD or entities")
+    out = {}
+    for rel in ET.fromstring(data).iter(PKG_REL):
+        target = rel.get("Target", "")
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if rel.get("TargetMode") == "External":
+            out[rel.get("Id")] = (kind, target)
+        else:
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id")] = (kind, resolved)
+    return out
+
+
+def _read_part(archive, names: set, part: str, findings: list, blobs: Optional[dict] = None):
+    if part not in names:
+        raise BadPackage("WB-CORRUPT", f"ไม่พบส่วน {part}", f"part {part} is missing")
+    data = blobs[part] if blobs and part in blobs else archive.read(part)
+    if declares_entities(data):
+        raise BadPackage("WB-XML-ENTITY", f"ส่วน {part} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
+                         f"part {part} declares a DTD or entities (not read, not expanded)")
+    return data
+
+
+def read_book(source) -> Book:
+    """The canonical model of a workbook (bytes, a path or a file object). Raises BadPackage."""
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return _read(archive)
+    except BadPackage:
+        raise
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, IndexError, OSError, EOFError,
+            NotImplementedError, RuntimeError) as exc:
+        raise BadPackage("WB-CORRUPT", f"ไฟล์เสียหาย อ่านส่วนประกอบไม่ได้: {exc}",
+                         f"the file is corrupt, a part cannot be read: {exc}") from exc
+
+
+def _read(archive: zipfile.ZipFile) -> Book:
+    names = set(archive.namelist())
+    types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    findings = container_findings(archive, types)
+    blobs = {}  # each XML part decompressed once: scanned here, parsed below
+    for name in sorted(names):
+        if name.lower().endswith((".xml", ".rels", ".vml")):
+            blobs[name] = archive.read(name)
+        if name in blobs and declares_entities(blobs[name]):
+            findings.append(_bad("WB-XML-ENTITY", f"ส่วน {name} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
+                                 f"part {name} declares a DTD or entities (not read, not expanded)", name))
+    if any(f.code == "WB-XML-ENTITY" for f in findings):
+        book = Book([], [], {}, False, findings)
+        return book
+    package = _rels(archive, names, "")
+    workbook_part = next((t for k, t in package.values() if k == "officeDocument"), "xl/workbook.xml")
+    root = ET.fromstring(_read_part(archive, names, workbook_part, findings, blobs))
+    main = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else MAIN_NS[0]
+    if main not in MAIN_NS:
+        raise BadPackage("WB-NOT-EXCEL", "ไม่ใช่สมุดงาน Excel", "not an Excel workbook")
+    ns = _Ns(main)
+    rels = _rels(archive, names, workbook_part)
+    for kind, target in rels.values():
+        low = kind.lower()
+        if low in _MACRO_TYPES or low in _EXTERNAL_TYPES or low in _EMBED_TYPES:
+            code = ("WB-MACROS" if low in _MACRO_TYPES else "WB-EXTERNAL-LINK" if low in _EXTERNAL_TYPES
+                    else "WB-EMBEDDED-OBJECT")
+            if not any(f.code == code and f.cell == target for f in findings):
+                findings.append(_bad(code, f"สมุดงานอ้างถึงส่วน {kind}: {target}",
+                                     f"the workbook refers to a {kind} part: {target}", target))
+    styles_part = next((t for k, t in rels.values() if k == "styles"), None)
+    strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
+    theme_part = next((t for k, t in rels.values() if k == "theme"), None)
+    theme = theme_colours(ET.fromstring(_read_part(archive, names, theme_part, findings, blobs))) \
+        if theme_part and theme_part in names else {}
+    styles = _styles(ET.fromstring(_read_part(archive, names, styles_part, findings, blobs)) if styles_part else None,
+                     ns, theme)
+    strings = _shared_strings(ET.fromstring(_read_part(archive, names, strings_part, findings, blobs))
+                              if strings_part else None, ns)
+    protection = root.find(ns("workbookProtection"))
+    # LibreOffice keeps a protected structure as an empty <workbookProtection/>
+    locked = protection is not None and _bool(protection.get("lockStructure"), True)
+    book = Book([], styles, {}, locked, findings)
+    sheets_el = root.find(ns("sheets"))
+    for sheet_el in (sheets_el if sheets_el is not None else ()):
+        rid = next((sheet_el.get("{%s}id" % n) for n in REL_NS if sheet_el.get("{%s}id" % n)), None)
+        kind, target = rels.get(rid, ("", ""))
+        sheet = Sheet(sheet_el.get("name", ""), sheet_el.get("state", "visible"))
+        book.sheets.append(sheet)
+        if kind != "worksheet":
+            if kind.lower() not in _MACRO_TYPES:
+                findings.append(_bad("WB-MACROS" if "macro" in kind.lower() else "WB-SHEET-KIND",
+                                     f"แผ่นงาน {sheet.name} ไม่ใช่แผ่นงานปกติ ({kind})",
+                                     f"sheet {sheet.name} is not a worksheet ({kind})", sheet.name))
+            continue
+        sheet_rels = _rels(archive, names, target)
+        for k, t in sheet_rels.values():
+            if k.lower() in _EMBED_TYPES or k.lower() in ("drawing", "image", "chart"):
+                sheet.objects.append(k)
+        _parse_sheet(_read_part(archive, names, target, findings, blobs), sheet, ns, REL_NS, strings, sheet_rels)
+    names_el = root.find(ns("definedNames"))
+    for dn in (names_el if names_el is not None else ()):
+        local = dn.get("localSheetId")
+        book.names[(dn.get("name", "").lower(), int(local) if local is not None else None)] = \
+            canonical_reference(dn.text or "")
+    return book
