@@ -18,11 +18,7 @@ class Term(str, Enum):
     """A coded word: its value as written in files, and its Thai and English labels."""
 
     def __new__(cls, value: str, th: str, en: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.th = th
-        member.en = en
-        return member
+        return _member(cls, value, th, en)
 
     def __str__(self) -> str:
         return self.value
@@ -53,6 +49,14 @@ class Term(str, Enum):
         except ValueError:
             return str(value), str(value)
         return member.th, member.en
+
+
+def _member(cls, value: str, th: str, en: str):
+    member = str.__new__(cls, value)
+    member._value_ = value
+    member.th = th
+    member.en = en
+    return member
 
 
 def _coded(value):
@@ -98,12 +102,24 @@ class Severity(Term):
 
 
 class Dimension(Term):
-    """The four dimensions of the performance agreement (DOMAIN §4); values as in score files."""
+    """The four dimensions of the performance agreement (DOMAIN §4); values as in score files.
 
-    EFFECTIVENESS = "1", "มิติที่ 1 ด้านประสิทธิผล", "dimension 1: effectiveness"
-    SERVICE_QUALITY = "2", "มิติที่ 2 ด้านคุณภาพการให้บริการ", "dimension 2: service quality"
-    EFFICIENCY = "3", "มิติที่ 3 ด้านประสิทธิภาพของการปฏิบัติราชการ", "dimension 3: efficiency"
-    DEVELOPMENT = "4", "มิติที่ 4 ด้านการพัฒนาองค์การ", "dimension 4: organisational development"
+    Each also has a short label for narrow table headings (`short_th`, `short_en`)."""
+
+    def __new__(cls, value: str, th: str, en: str, short_th: str = "", short_en: str = ""):
+        member = _member(cls, value, th, en)
+        member.short_th = short_th or th
+        member.short_en = short_en or en
+        return member
+
+    EFFECTIVENESS = ("1", "มิติที่ 1 ด้านประสิทธิผล", "dimension 1: effectiveness",
+                     "มิติ 1 ประสิทธิผล", "effectiveness")
+    SERVICE_QUALITY = ("2", "มิติที่ 2 ด้านคุณภาพการให้บริการ", "dimension 2: service quality",
+                       "มิติ 2 คุณภาพบริการ", "service quality")
+    EFFICIENCY = ("3", "มิติที่ 3 ด้านประสิทธิภาพของการปฏิบัติราชการ", "dimension 3: efficiency",
+                  "มิติ 3 ประสิทธิภาพ", "efficiency")
+    DEVELOPMENT = ("4", "มิติที่ 4 ด้านการพัฒนาองค์การ", "dimension 4: organisational development",
+                   "มิติ 4 พัฒนาองค์การ", "org. development")
 
 
 class ApprovalStage(Term):
@@ -118,7 +134,69 @@ class ApprovalStage(Term):
 
 
 class ScoreRound(Term):
-    """Which scores an approval concerns."""
+    """Which scores an approval concerns.  `sent_th`/`sent_en`: what the "sent" stage means for
+    these scores (round 1 goes to the departments, final scores to OPDC)."""
 
-    ROUND1 = "round1", "ผลรอบที่ 1", "round-1 scores"
-    FINAL = "final", "ผลรอบสุดท้าย", "final scores"
+    def __new__(cls, value: str, th: str, en: str, sent_th: str, sent_en: str):
+        member = _member(cls, value, th, en)
+        member.sent_th = sent_th
+        member.sent_en = sent_en
+        return member
+
+    ROUND1 = ("round1", "ผลรอบที่ 1", "round-1 scores",
+              "แจ้งส่วนราชการเพื่อยืนยันหรือโต้แย้ง", "sent to the departments to confirm or contest")
+    FINAL = "final", "ผลรอบสุดท้าย", "final scores", "ส่ง ก.พ.ร. เพื่อรับรอง", "sent to OPDC for certification"
+
+
+class CalendarStatus(Term):
+    """A fiscal-year milestone's state on a date (xlkpi.cycle.calendar)."""
+
+    DONE = "done", "เสร็จแล้ว", "done"
+    DUE = "due", "ถึงกำหนด", "due"  # open now: the date is inside the milestone's window
+    OVERDUE = "overdue", "เลยกำหนด", "overdue"  # past its due date and the folder shows it not done
+    PAST = "past", "ผ่านกำหนดแล้ว (ตรวจจากโฟลเดอร์ไม่ได้)", "past (the folder cannot tell)"
+    UPCOMING = "upcoming", "ยังไม่ถึง", "upcoming"
+
+
+class ReportingStatus(Term):
+    """How much of a round's results a department has reported (xlkpi.cycle.progress)."""
+
+    COMPLETE = "complete", "ครบ", "complete"
+    PARTIAL = "partial", "ยังไม่ครบ", "partial"
+    NONE = "none", "ยังไม่รายงาน", "none"
+
+
+class ChangeKind(Term):
+    """What a change request does to an indicator or a field (xlkpi.cycle.changes)."""
+
+    ADDED = "added", "เพิ่ม", "added"
+    REMOVED = "removed", "ตัดออก", "removed"
+    CHANGED = "changed", "เปลี่ยน", "changed"
+
+
+class Decision(Term):
+    """A committee's decision on a change or review request."""
+
+    PENDING = "pending", "รอพิจารณา", "pending"
+    APPROVED = "approved", "อนุมัติ", "approved"
+    REJECTED = "rejected", "ไม่อนุมัติ", "rejected"
+
+
+class AgreementField(Term):
+    """The terms of an agreement a change request may change (field names as in agreement files)."""
+
+    NAME = "name", "ชื่อตัวชี้วัด", "name"
+    WEIGHT = "weight", "น้ำหนัก", "weight"
+    THRESHOLDS = "thresholds", "เกณฑ์การให้คะแนน", "thresholds"
+    MILESTONES = "milestones", "ขั้นตอน/ระดับ", "milestones"
+    UNIT = "unit", "หน่วยวัด", "unit"
+    DIRECTION = "direction", "ทิศทาง", "direction"
+    KIND = "kind", "ประเภท", "kind"
+    PARTS = "parts", "องค์ประกอบ", "parts"
+    DIMENSION = "dimension", "มิติ", "dimension"
+    DEFINITION = "definition", "คำอธิบาย", "definition"
+    FORMULA = "formula", "สูตรการคำนวณ", "formula"
+    APPLICABLE = "applicable", "ประเมิน/ไม่ประเมิน", "applicable"
+    MOVED_TO = "moved_to", "น้ำหนักย้ายไป", "weight moved to"
+    GRANTED = "granted", "ได้คะแนนโดยปริยาย", "granted"
+    COMPOSITE_THRESHOLDS = "composite_thresholds", "เกณฑ์ค่าเฉลี่ยถ่วงน้ำหนัก", "composite thresholds"

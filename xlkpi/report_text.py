@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from .engine import DepartmentScore
 from .glossary import Dimension
-
-#: Kept for xlkpi.cycle.final_report; new code uses glossary.Dimension.
-DIMENSION_NAMES = {d.value: d.both for d in Dimension}
 from .model import Agreement
-
 
 
 def fmt(value) -> str:

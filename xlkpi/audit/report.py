@@ -12,13 +12,15 @@ import re
 from collections import OrderedDict
 from pathlib import Path
 
+from ..glossary import Severity, Status, WorkbookKind
 from ..workbook import measure, style
 
+
+def _kind(kind) -> str:
+    """The workbook kind as the report names it: "SAR Card", "KPI Template", "–" when unknown."""
+    return "–" if kind is None else WorkbookKind.th_en(kind)[1]
+
 SUMMARY_SHEET = "สรุป"
-STATUS_TH = {"ok": "ผ่าน (ok)", "warnings": "มีข้อสังเกต (warnings)", "errors": "มีข้อผิดพลาด (errors)",
-             "unreadable": "เปิดไม่ได้ (unreadable)"}
-KIND_TH = {"sar": "SAR Card", "template": "KPI Template", None: "–"}
-SEVERITY_TH = {"error": "ข้อผิดพลาด (error)", "warning": "ข้อสังเกต (warning)"}
 # widths in units of the 16 pt default font; both sheets print fitted to A4 landscape
 SUMMARY_HEADINGS = [("ส่วนราชการ", "Department", 20), ("ไฟล์", "File", 22), ("ประเภท", "Kind", 11),
                     ("สถานะ", "Status", 13), ("ข้อผิดพลาด", "Errors", 8), ("ข้อสังเกต", "Warnings", 8),
@@ -99,8 +101,8 @@ def _write_summary(ws, results: list, by_department: dict, titles: dict) -> None
     for department, items in by_department.items():
         for result in items:
             row += 1
-            values = [department, Path(result.file).name, KIND_TH.get(result.kind, str(result.kind)),
-                      STATUS_TH.get(result.status, result.status)]
+            values = [department, Path(result.file).name, _kind(result.kind),
+                      Status.label(result.status)]
             for column, text in enumerate(values, start=1):
                 style.put_text(ws.cell(row=row, column=column), text)
             ws.cell(row=row, column=5, value=result.errors)
@@ -180,7 +182,7 @@ def _write_department(ws, department: str, items: list) -> None:
             continue
         for finding in findings:
             row += 1
-            values = [finding.code, SEVERITY_TH.get(finding.severity, finding.severity), finding.sheet,
+            values = [finding.code, Severity.label(finding.severity), finding.sheet,
                       finding.cell, finding.message_th, finding.message_en, Path(finding.file or result.file).name]
             for column, text in enumerate(values, start=1):
                 cell = ws.cell(row=row, column=column)

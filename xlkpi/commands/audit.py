@@ -111,9 +111,10 @@ def audit(
     if as_json:
         print_json({"workbooks": [r.to_dict() for r in results], "summary": summary})
     else:
-        typer.echo(f"ตรวจ {len(files)} ไฟล์: ผ่าน {statuses.get('ok', 0)}, มีข้อสังเกต {statuses.get('warnings', 0)}, "
-                   f"มีข้อผิดพลาด {statuses.get('errors', 0)}, เปิดไม่ได้ {statuses.get('unreadable', 0)} — "
-                   f"audited {len(files)} workbooks: {dict(statuses)}")
+        from ..glossary import Status
+
+        counts = ", ".join(f"{s.th} {statuses.get(s.value, 0)}" for s in Status)
+        typer.echo(f"ตรวจ {len(files)} ไฟล์: {counts} — audited {len(files)} workbooks: {dict(statuses)}")
         if report is not None:
             typer.echo(f"รายงาน (report): {report}")
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)

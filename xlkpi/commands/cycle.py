@@ -43,7 +43,8 @@ def calendar(
     as_json: bool = typer.Option(False, "--json", help="พิมพ์ JSON — JSON on stdout"),
 ):
     """ปฏิทินการดำเนินงาน — the fiscal year's milestones (and their state on a date)."""
-    from ..cycle.calendar import STATUS_TEXT, milestones, status_on
+    from ..cycle.calendar import milestones, status_on
+    from ..glossary import CalendarStatus
 
     if not 2500 <= year <= 2700:
         typer.echo(f"ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2552 / the fiscal year must be B.E., e.g. 2552, not {year}", err=True)
@@ -61,7 +62,7 @@ def calendar(
                     for m, st, ev in rows])
         return
     for m, status, _ in rows:
-        state = f"  [{STATUS_TEXT[status][0]} / {STATUS_TEXT[status][1]}]" if status else ""
+        state = f"  [{CalendarStatus(status).th} / {CalendarStatus(status).en}]" if status else ""
         typer.echo(f"{m.when_th:<28} (due {m.due.isoformat()}){state}\n    {m.th}\n    {m.en}")
 
 
@@ -142,7 +143,8 @@ def change_diff(
     as_json: bool = typer.Option(False, "--json"),
 ):
     """เปรียบเทียบสองฉบับ — compare two versions of an agreement field by field."""
-    from ..cycle.changes import KIND_TEXT, _show, diff_agreements, write_change_analysis
+    from ..cycle.changes import _show, diff_agreements, write_change_analysis
+    from ..glossary import ChangeKind
 
     versions = []
     for path in (old, new):
@@ -157,7 +159,7 @@ def change_diff(
         print_json({"old": str(old), "new": str(new), "changes": [c.to_dict() for c in changes]})
         return
     for c in changes:
-        typer.echo(f"{c.indicator or '(agreement)'}\t{c.field or '*'}\t{KIND_TEXT[c.kind]}\t"
+        typer.echo(f"{c.indicator or '(agreement)'}\t{c.field or '*'}\t{ChangeKind.label(c.kind)}\t"
                    f"{_show(c.old)} → {_show(c.new)}")
     typer.echo(f"{len(changes)} รายการเปลี่ยนแปลง — changes")
 
@@ -244,9 +246,10 @@ def progress(
 ):
     """ความก้าวหน้ารายรอบ — which department has reported which round, and what is missing."""
     from ..cycle.approvals import FINAL, ROUND1, load_approvals, state_text
-    from ..cycle.progress import STATUS_TEXT, progress as table, write_progress
+    from ..cycle.progress import progress as table, write_progress
     from ..cycle.results import load_baselines
     from ..engine import score_agreement
+    from ..glossary import ReportingStatus, ScoreRound
 
     agreements, findings = load_baselines(folder)
     approvals, more = load_approvals(folder)
@@ -267,7 +270,7 @@ def progress(
         for r, p in rounds.items():
             missing = f" — ขาด missing: {', '.join(p.missing)}" if p.missing else ""
             score = scores[department][r]
-            typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {STATUS_TEXT[p.status]}  "
+            typer.echo(f"  รอบ {r:>2} เดือน: {p.reported}/{p.needed} {ReportingStatus.label(p.status)}  "
                        f"คะแนน {score.total:.4f} จากน้ำหนัก {score.covered_weight:g} ของ {score.full_weight:g}{missing}")
-    for key, label in ((ROUND1, "ผลรอบที่ 1 (round 1)"), (FINAL, "ผลรอบสุดท้าย (final)")):
-        typer.echo(f"{label}: {states[key][0]} — {states[key][1]}")
+    for key in (ROUND1, FINAL):
+        typer.echo(f"{ScoreRound.label(key)}: {states[key][0]} — {states[key][1]}")

@@ -32,10 +32,6 @@ STAGES = {
     ROUND1: tuple(s.value for s in (_S.DRAFTED, _S.VETTED, _S.APPROVED, _S.SENT)),
     FINAL: tuple(s.value for s in _S),
 }
-#: Where "sent" goes depends on the scores: round 1 to the departments, final to OPDC.
-SENT_TEXT = {ROUND1: ("แจ้งส่วนราชการเพื่อยืนยันหรือโต้แย้ง", "sent to the departments to confirm or contest"),
-             FINAL: ("ส่ง ก.พ.ร. เพื่อรับรอง", "sent to OPDC for certification")}
-ROUND_TEXT = {r.value: (r.th, r.en) for r in ScoreRound}
 
 
 def round_key(value: str) -> Optional[str]:
@@ -57,7 +53,8 @@ class Step:
 
 def stage_text(round_: str, stage: str) -> tuple[str, str]:
     if stage == ApprovalStage.SENT:
-        return SENT_TEXT[round_]
+        # where "sent" goes depends on the scores: round 1 to the departments, final to OPDC
+        return ScoreRound(round_).sent_th, ScoreRound(round_).sent_en
     return ApprovalStage.th_en(stage)
 
 
@@ -122,8 +119,8 @@ def record_step(folder, round_: str, stage: str, date: str, ref: str, totals: di
         expected = stages[len(done)] if len(done) < len(stages) else None
         th_next = f"ขั้นตอนถัดไปคือ {expected}" if expected else "ครบทุกขั้นตอนแล้ว"
         en_next = f"the next stage is {expected}" if expected else "every stage is recorded"
-        return None, [error("APR-ORDER", f"{ROUND_TEXT[round_][0]}: บันทึก {stage} ไม่ได้ ({th_next})",
-                            f"{ROUND_TEXT[round_][1]}: cannot record {stage} ({en_next})", **where)]
+        return None, [error("APR-ORDER", f"{ScoreRound(round_).th}: บันทึก {stage} ไม่ได้ ({th_next})",
+                            f"{ScoreRound(round_).en}: cannot record {stage} ({en_next})", **where)]
     if round_ == FINAL and stage == "drafted" and "sent" not in [s.stage for s in approvals[ROUND1]]:
         return None, [error("APR-ORDER", "ต้องแจ้งผลรอบที่ 1 ให้ส่วนราชการก่อนสรุปผลรอบสุดท้าย",
                             "round-1 scores must be sent to the departments before the final scores are drafted",

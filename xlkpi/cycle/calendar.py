@@ -14,24 +14,19 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..glossary import CalendarStatus
+
 BE_OFFSET = 543
 
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 
-DONE = "done"
-DUE = "due"  # open now: the date is inside the milestone's window
-OVERDUE = "overdue"  # past its due date and the folder shows it not done
-PAST = "past"  # past its due date; the folder cannot tell whether it was done
-UPCOMING = "upcoming"
-
-STATUS_TEXT = {
-    DONE: ("เสร็จแล้ว", "done"),
-    DUE: ("ถึงกำหนด", "due"),
-    OVERDUE: ("เลยกำหนด", "overdue"),
-    PAST: ("ผ่านกำหนดแล้ว (ตรวจจากโฟลเดอร์ไม่ได้)", "past (the folder cannot tell)"),
-    UPCOMING: ("ยังไม่ถึง", "upcoming"),
-}
+# a milestone's states, labelled in the glossary
+DONE = CalendarStatus.DONE.value
+DUE = CalendarStatus.DUE.value  # open now: the date is inside the milestone's window
+OVERDUE = CalendarStatus.OVERDUE.value  # past its due date and the folder shows it not done
+PAST = CalendarStatus.PAST.value  # past its due date; the folder cannot tell whether it was done
+UPCOMING = CalendarStatus.UPCOMING.value
 
 
 def fiscal_year_start(year_be: int) -> date:

@@ -28,19 +28,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..findings import Finding, error
+from ..glossary import AgreementField, ChangeKind, Decision
 from ..model import Agreement
 
-ADDED = "added"
-REMOVED = "removed"
-CHANGED = "changed"
-
-PENDING = "pending"
-APPROVED = "approved"
-REJECTED = "rejected"
-DECISIONS = (PENDING, APPROVED, REJECTED)
-
-KIND_TEXT = {ADDED: "เพิ่ม (added)", REMOVED: "ตัดออก (removed)", CHANGED: "เปลี่ยน (changed)"}
-DECISION_TEXT = {PENDING: "รอพิจารณา (pending)", APPROVED: "อนุมัติ (approved)", REJECTED: "ไม่อนุมัติ (rejected)"}
+# change kinds and decisions: values and labels in the glossary
+ADDED, REMOVED, CHANGED = ChangeKind.values()
+PENDING, APPROVED, REJECTED = DECISIONS = Decision.values()
 
 #: Fields that record what was reported, not what was agreed.
 REPORT_FIELDS = ("result", "explanation", "evidence")
@@ -48,12 +41,6 @@ REPORT_FIELDS = ("result", "explanation", "evidence")
 AGREEMENT_FIELDS = ("department_type", "below_level_1", "framework", "mission_group", "split_reasons",
                     "governance_pilot", "pmqa", "staff")
 
-FIELD_TEXT = {
-    "name": "ชื่อตัวชี้วัด", "weight": "น้ำหนัก", "thresholds": "เกณฑ์การให้คะแนน", "milestones": "ขั้นตอน/ระดับ",
-    "unit": "หน่วยวัด", "direction": "ทิศทาง", "kind": "ประเภท", "parts": "องค์ประกอบ", "dimension": "มิติ",
-    "definition": "คำอธิบาย", "formula": "สูตรการคำนวณ", "applicable": "ประเมิน/ไม่ประเมิน",
-    "moved_to": "น้ำหนักย้ายไป", "granted": "ได้คะแนนโดยปริยาย", "composite_thresholds": "เกณฑ์ค่าเฉลี่ยถ่วงน้ำหนัก",
-}
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,7 @@ class Change:
     @property
     def field_th(self) -> str:
         head = re.split(r"[.\[]", self.field)[0]
-        return FIELD_TEXT.get(head, head)
+        return AgreementField.th_en(head)[0]
 
 
 def _terms(data: dict) -> dict:
@@ -398,7 +385,7 @@ def write_change_analysis(changes, path, old: Optional[Agreement] = None, reques
     if request is not None:
         put_text(ws.cell(row=row, column=1),
                  f"คำขอที่ {request.number} — request {request.number}; เหตุผล (reason): {request.reason}; "
-                 f"ผลการพิจารณา (decision): {DECISION_TEXT[request.decision]} {request.decided_on} {request.note}")
+                 f"ผลการพิจารณา (decision): {Decision.label(request.decision)} {request.decided_on} {request.note}")
         row += 1
     row += 1
     names = {i.id: i.name for i in old.walk()} if old is not None else {}
@@ -413,7 +400,7 @@ def write_change_analysis(changes, path, old: Optional[Agreement] = None, reques
         name = names.get(change.indicator) or payload.get("name", "")
         values = [change.indicator or "(คำรับรอง)", name,
                   f"{change.field_th} ({change.field})" if change.field else "ทั้งตัวชี้วัด (whole indicator)",
-                  KIND_TEXT[change.kind], _show(change.old), _show(change.new), ""]
+                  ChangeKind.label(change.kind), _show(change.old), _show(change.new), ""]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             put_text(cell, value)

@@ -20,10 +20,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import MILESTONE, WEIGHTED
-from ..report_text import DIMENSION_NAMES
-
-DIM_SHORT = {"1": "มิติ 1 ประสิทธิผล\neffectiveness", "2": "มิติ 2 คุณภาพบริการ\nservice quality",
-             "3": "มิติ 3 ประสิทธิภาพ\nefficiency", "4": "มิติ 4 พัฒนาองค์การ\norg. development"}
+from ..glossary import Decision, Dimension, ScoreRound
 
 
 def _result_text(indicator, round_: int = 12) -> str:
@@ -103,7 +100,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
     ws = wb.active
     ws.title = "สรุปผล"
     title_rows(ws, title or "รายงานสรุปผลการประเมินผลการปฏิบัติราชการประจำปี — Final Report: ministry results")
-    heads = ["อันดับ\nrank", "ส่วนราชการ\ndepartment"] + [DIM_SHORT[d] for d in "1234"] + [
+    heads = ["อันดับ\nrank", "ส่วนราชการ\ndepartment"] + [f"{d.short_th}\n{d.short_en}" for d in Dimension] + [
         "คะแนนรวมรอบสุดท้าย\nfinal total", "คะแนนรวมรอบที่ 1\nround-1 total", "ผลต่าง\nchange",
         "อันดับรอบที่ 1\nround-1 rank", "ระดับ\ntier"]
     heading_row(ws, 4, heads, widths=[8, 40, 15, 15, 15, 17, 17, 17, 10, 12, 18])
@@ -150,7 +147,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
         row = last + 3 + max(19, int(2.3 * len(results)) + 1)
         note = ("คะแนนรอบที่ 1 = คะแนน 12 เดือนตามคำรับรองที่ลงนาม (รวมการเปลี่ยนแปลงที่อนุมัติ); รอบสุดท้าย = "
                 "หลังผลการพิจารณาคำขอทบทวน — round 1: 12-month scores of the baseline agreement; final: after "
-                "review decisions.  มิติ: " + "; ".join(f"{d} {n}" for d, n in DIMENSION_NAMES.items()))
+                "review decisions.  มิติ: " + "; ".join(f"{d.value} {d.both}" for d in Dimension))
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=11)
         cell(ws, row, 1, note, border=False)
         ws.row_dimensions[row].height = 42
@@ -200,13 +197,11 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
                         "คะแนนรอบสุดท้าย\nfinal score", "หมายเหตุ\nnote"],
                 widths=[26, 7, 10, 40, 16, 12, 12, 12, 30])
     row = 4
-    from .changes import DECISION_TEXT
-
     for r in results:
         before, after = r.round1.by_id(), r.final.by_id()
         for v in r.reviews:
             row += 1
-            values = [r.agreement.department, v.number, v.indicator, v.reason, DECISION_TEXT[v.decision],
+            values = [r.agreement.department, v.number, v.indicator, v.reason, Decision.label(v.decision),
                       v.decided_on]
             for col, value in enumerate(values, start=1):
                 cell(ws, row, col, value, number=isinstance(value, int), fmt="0")
@@ -270,7 +265,7 @@ def write_final_report(results, allocation, path, title: str = "", password: Opt
     row = 4
     for key in (ROUND1, FINAL):
         th, en = state_text(approvals, key)
-        label = "ผลรอบที่ 1 (round-1 scores)" if key == ROUND1 else "ผลรอบสุดท้าย (final scores)"
+        label = ScoreRound.label(key)
         cell(ws, row, 1, label, bold=True, border=False)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
         cell(ws, row, 2, f"สถานะ: {th} — state: {en}", bold=True, border=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..glossary import ReportingStatus, ScoreRound
 from ..model import GROUP, ROUNDS, WEIGHTED, Agreement, rounds_of
 
 
@@ -57,11 +58,8 @@ class RoundProgress:
     @property
     def status(self) -> str:
         if not self.missing:
-            return "complete"
-        return "none" if self.reported == 0 else "partial"
-
-
-STATUS_TEXT = {"complete": "ครบ (complete)", "partial": "ยังไม่ครบ (partial)", "none": "ยังไม่รายงาน (none)"}
+            return ReportingStatus.COMPLETE.value
+        return (ReportingStatus.NONE if self.reported == 0 else ReportingStatus.PARTIAL).value
 
 
 def round_progress(agreements, round_: int) -> list[RoundProgress]:
@@ -104,7 +102,7 @@ def write_progress(agreements, path, approvals=None) -> None:
         for col, r in enumerate((6, 9, 12), start=2):
             p = rounds[r]
             cell = ws.cell(row=row, column=col)
-            put_text(cell, f"{p.reported}/{p.needed} {STATUS_TEXT[p.status]}")
+            put_text(cell, f"{p.reported}/{p.needed} {ReportingStatus.label(p.status)}")
             cell.fill = fill(TOTAL_FILL if p.complete else PROBLEM_FILL)
         row += 1
     row += 1
@@ -168,9 +166,9 @@ def _write_scores(ws, agreements, approvals: dict) -> None:
             ws.cell(row=row, column=3).fill = fill(TOTAL_FILL)
             row += 1
     row += 1
-    for key, label in ((ROUND1, "ผลรอบที่ 1 (round-1 scores)"), (FINAL, "ผลรอบสุดท้าย (final scores)")):
+    for key in (ROUND1, FINAL):
         th, en = state_text(approvals, key)
-        put_text(ws.cell(row=row, column=1), label)
+        put_text(ws.cell(row=row, column=1), ScoreRound.label(key))
         put_text(ws.cell(row=row, column=2), f"{th} — {en}")
         ws.cell(row=row, column=1).font = font(bold=True)
         row += 1

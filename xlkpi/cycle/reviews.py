@@ -33,6 +33,7 @@ from typing import Any, Optional
 
 from ..engine import DepartmentScore, score_agreement
 from ..findings import Finding, error, warning
+from ..glossary import Decision
 from ..model import MILESTONE, THRESHOLD, Agreement
 from .changes import APPROVED, DECISIONS, PENDING, REJECTED
 
@@ -276,7 +277,6 @@ def write_review_analysis(review: ReviewRequest, agreement: Agreement, path) -> 
 
     from ..workbook.style import INPUT_FILL, default_font, fill, font, put_text, setup_a4, thin_border, wrap
     from ._io import heading_row, save_workbook
-    from .changes import DECISION_TEXT
 
     before = score_agreement(agreement, review.round)
     asked = copy.deepcopy(review)
@@ -321,11 +321,11 @@ def write_review_analysis(review: ReviewRequest, agreement: Agreement, path) -> 
          "ใช่: ต้องเสนอคณะกรรมการกำกับฯ พิจารณา (yes: the oversight committee decides)" if review.changes_framework
          else "ไม่ใช่: คณะกรรมการเจรจาฯ พิจารณา (no: the negotiation committee decides)"),
         ("ผลการพิจารณาของคณะกรรมการเจรจาฯ (negotiation committee)",
-         f"{DECISION_TEXT[review.decision]} {review.decided_on} {review.note}".strip()),
+         f"{Decision.label(review.decision)} {review.decided_on} {review.note}".strip()),
     ]
     if review.changes_framework:
         rows.append(("ผลการพิจารณาของคณะกรรมการกำกับฯ (oversight committee)",
-                     f"{DECISION_TEXT[review.oversight_decision]} {review.oversight_decided_on} "
+                     f"{Decision.label(review.oversight_decision)} {review.oversight_decided_on} "
                      f"{review.oversight_ref}".strip()))
     rows.append(("ความเห็นคณะทำงาน (the working group's analysis)", ""))
     for n, (label, value) in enumerate(rows, start=5):

@@ -7,6 +7,7 @@ officer saves it if wanted.
 """
 from __future__ import annotations
 
+from ..glossary import Severity, Status
 from ..model import ROUNDS
 from ..workbook.style import FONT_NAME, FONT_SIZE, FORMULA_STARTS
 from ..workbook.layout import quoted, round_sheet
@@ -18,13 +19,6 @@ TITLE = "xlkpi — ประเมินและตรวจสอบ (Score & 
 HEADING_FILL = "#D9E1F2"
 COLUMN_WIDTHS = (32, 14, 20, 20, 45, 45)
 
-STATUS_TEXT = {
-    "ok": "ผ่าน ไม่พบข้อผิดพลาด (ok)",
-    "warnings": "มีข้อสังเกต (warnings)",
-    "errors": "พบข้อผิดพลาด (errors)",
-    "unreadable": "อ่านไม่ได้ (unreadable)",
-}
-SEVERITY_TEXT = {"error": "ข้อผิดพลาด (error)", "warning": "ข้อสังเกต (warning)"}
 
 
 def link(book_ref: str, sheet: str, cell: str) -> str:
@@ -82,7 +76,7 @@ def _rows(result, data, book_ref: str) -> tuple[list, list]:
     rows = [
         [f"ผลการตรวจสมุดงาน (audit) — {data.file}", "", "", "", "", ""],
         ["ส่วนราชการ (department)", result.department, "รอบที่ตรวจ (round)",
-         f"{result.round} เดือน (months)" if result.round else "", "สถานะ (status)", STATUS_TEXT[result.status]],
+         f"{result.round} เดือน (months)" if result.round else "", "สถานะ (status)", Status.label(result.status)],
         ["ข้อผิดพลาด (errors)", result.errors, "ข้อสังเกต (warnings)", result.warnings,
          "สมุดงานที่ตรวจไม่ถูกแก้ไข (the audited workbook was not changed)", ""],
         blank,
@@ -113,7 +107,7 @@ def _rows(result, data, book_ref: str) -> tuple[list, list]:
         rows.append(["–", "", "", "", "ไม่พบปัญหา", "no findings"])
     for f in result.findings:
         linkable = f.sheet in data.sheetnames and _is_cell(f.cell)
-        rows.append([f.code, SEVERITY_TEXT.get(f.severity, f.severity), f.sheet,
+        rows.append([f.code, Severity.label(f.severity), f.sheet,
                      link(book_ref, f.sheet, f.cell) if linkable else f.cell, f.message_th, f.message_en])
     return rows, headings
 

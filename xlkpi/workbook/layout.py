@@ -20,17 +20,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..glossary import WorkbookKind
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator, rounds_of
 
 COVER_SHEET = "ปก"
 META_SHEET = "_xlkpi"  # very hidden: the agreement as generated, for lossless read-back
-SAR_TITLE = "SAR Card"
-TEMPLATE_TITLE = "KPI Template"
+SAR_TITLE = WorkbookKind.SAR.en
+TEMPLATE_TITLE = WorkbookKind.TEMPLATE.en
 #: The layout's version, stored in the hidden sheet and signed with the agreement: a change to
 #: what the generators write bumps it, so a workbook is audited against the layout it was made in.
 LAYOUT_VERSION = 1
-KIND_SAR = "sar"
-KIND_TEMPLATE = "template"
+KIND_SAR = WorkbookKind.SAR.value
+KIND_TEMPLATE = WorkbookKind.TEMPLATE.value
 
 HEADER_ROW = 5  # column headings
 FIRST_ROW = 6  # first indicator row
@@ -85,14 +86,6 @@ HEADINGS = {
     Col.PRODUCT: ("น้ำหนัก×คะแนน", "w×s"),
     Col.SCORED_WEIGHT: ("น้ำหนักที่มีคะแนน", "scored w"),
 }
-
-DIMENSION_LABELS = {
-    1: ("มิติที่ 1 ด้านประสิทธิผล", "Dimension 1: effectiveness"),
-    2: ("มิติที่ 2 ด้านคุณภาพการให้บริการ", "Dimension 2: service quality"),
-    3: ("มิติที่ 3 ด้านประสิทธิภาพของการปฏิบัติราชการ", "Dimension 3: efficiency"),
-    4: ("มิติที่ 4 ด้านการพัฒนาองค์การ", "Dimension 4: organisational development"),
-}
-
 
 def round_sheet(round_: int) -> str:
     return f"SAR {round_} เดือน"

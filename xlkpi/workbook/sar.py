@@ -11,12 +11,12 @@ from copy import copy
 from pathlib import Path
 
 from .. import agreement as agreement_io
+from ..glossary import Dimension
 from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement
 from . import measure, style
 from .layout import (
     BELOW_LEVEL_1_CELL,
     COVER_SHEET,
-    DIMENSION_LABELS,
     FIRST_ROW,
     HEADER_ROW,
     HEADINGS,
@@ -286,7 +286,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     # the weight column of a total is the weight due in this round (DOMAIN §6.5a: an interim
     # total says what weight it covers, "3.21 on 64 of 100")
     for dimension, r in layout.dimension_rows.items():
-        th, en = DIMENSION_LABELS[dimension]
+        th, en = Dimension.th_en(dimension)
         style.put_text(ws[f"{Col.NAME}{r}"], style.label(f"รวม{th}", en, lang))
         ws[f"{Col.WEIGHT}{r}"] = _value(layout.covered_weight(round_, dimension))
         ws[f"{Col.WEIGHTED}{r}"] = total([row.row for row in layout.leaf_rows(dimension)])

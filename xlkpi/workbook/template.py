@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..glossary import WorkbookKind
 from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Indicator
 from . import measure, style
 from .layout import (
@@ -17,7 +18,6 @@ from .layout import (
     BASELINE_ROW,
     CRITERIA_BLOCK,
     CRITERIA_ROW,
-    DIMENSION_LABELS,
     EVALUATION_FIXED,
     EVALUATION_FIXED_ROW,
     KIND_TEMPLATE,
@@ -42,7 +42,7 @@ INPUT_MIN_LINES = 2  # room to type in an empty long-text field
 
 
 def field_value(indicator: Indicator, field_: str, lang: str = style.DEFAULT_LANG):
-    from ..glossary import Direction, IndicatorKind
+    from ..glossary import Dimension, Direction, IndicatorKind
 
     if field_ == "kind":
         return style.label(*IndicatorKind.th_en(indicator.kind), lang)
@@ -51,8 +51,9 @@ def field_value(indicator: Indicator, field_: str, lang: str = style.DEFAULT_LAN
     if field_ == "weight":
         return _value(indicator.weight)
     if field_ == "dimension":
-        th, en = DIMENSION_LABELS.get(indicator.dimension, (str(indicator.dimension), ""))
-        return style.label(th, en, lang)
+        if str(indicator.dimension) not in Dimension.values():
+            return str(indicator.dimension)
+        return style.label(*Dimension.th_en(indicator.dimension), lang)
     obj = indicator
     for attr in field_.split("."):
         obj = getattr(obj, attr)
@@ -139,7 +140,7 @@ def write_indicator_sheet(wb, agreement: Agreement, indicator: Indicator, names:
     for column, width in WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.merge_cells(f"A1:{TEMPLATE_LAST_COL}1")
-    ws["A1"] = style.label("เอกสารสรุปรายละเอียดตัวชี้วัด", "KPI Template", lang)
+    ws["A1"] = style.label(WorkbookKind.TEMPLATE.th, WorkbookKind.TEMPLATE.en, lang)
     ws["A1"].font = style.font(bold=True, size=style.TITLE_SIZE)
     ws["A1"].alignment = style.wrap("center")
     ws.merge_cells(f"A2:{TEMPLATE_LAST_COL}2")
@@ -269,7 +270,7 @@ def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD,
     from openpyxl import Workbook
 
     wb = Workbook()
-    cover = _write_cover(wb, agreement, style.label("เอกสารสรุปรายละเอียดตัวชี้วัด", "KPI Template", lang), lang)
+    cover = _write_cover(wb, agreement, style.label(WorkbookKind.TEMPLATE.th, WorkbookKind.TEMPLATE.en, lang), lang)
     write_cover_index(cover, agreement, lang)
     measure.fit_rows(cover)
     style.setup_a4(cover)
