@@ -6,7 +6,9 @@ fiscal year (DOMAIN §2, §3): agreement documents through the signing gate → 
 → the rounds' progress → round-1 scores drafted, vetted, approved → the round-1 notices →
 sent → a review request with its analysis → OPDC's ministry and mission-group results → final
 scores drafted … certified, announced → the Final Report → incentives from the certified
-scores.  (A proposal step comes first once the project has the proposal form.)
+scores.  First of all, the proposals: the blank proposal form of the ministry's framework, and
+each department's proposal (its agreement on the form, as a department returns it) read back
+with `xlkpi agreement import`, which is the agreement the negotiation starts from.
 
 The demo's ministry settings (committee roster, signatories, incentive pool) are made up
 for the demo and pass `check_committees`; dates follow the sample's fiscal year.
@@ -108,6 +110,30 @@ PROPOSALS = """1. ควรกำหนดตัวชี้วัดร่ว�
 
 3. ควรจัดทำฐานข้อมูลผลการดำเนินงานย้อนหลัง 3 ปีของทุกตัวชี้วัด เพื่อใช้กำหนดค่าเป้าหมายระดับ 3 ที่ท้าทายกว่าผลปีที่ผ่านมา
 """
+
+
+def proposals(folder) -> list:
+    """The proposal forms (DOMAIN §3 step 2): the framework's blank form for a department, and
+    one department's proposal on the form read back into an agreement file with its findings."""
+    from ..framework import load_framework_for
+    from ..workbook.proposal import draft_from_agreement, draft_from_framework, write_proposal
+    from ..workbook.proposal_import import import_proposal
+
+    pairs = _agreements(folder)
+    stem, agreement = pairs[0]
+    framework, _ = load_framework_for(agreement)
+    out = Path(folder) / "proposals"
+    blank, open_ids = draft_from_framework(framework, agreement.department_type, agreement.governance_pilot)
+    written = [("แบบเสนอตัวชี้วัด (ว่าง) — the blank proposal form",
+                write_proposal(blank, out / f"proposal-blank-{framework.name}.xlsx", open_ids))]
+    draft, open_ids = draft_from_agreement(agreement, framework)
+    form = write_proposal(draft, out / f"proposal-{stem}.xlsx", open_ids)
+    written.append((f"แบบเสนอตัวชี้วัด {agreement.department} — the department's proposal", form))
+    imported, findings = import_proposal(form, out / f"proposal-{stem}.yaml")
+    if imported is None:  # the demo's own data: a bug if it does not read back
+        raise RuntimeError("; ".join(str(f) for f in findings))
+    written.append((f"ข้อเสนอที่อ่านกลับเป็นไฟล์คำรับรอง {agreement.department} — the proposal read back", imported))
+    return written
 
 
 def agreement_documents(folder) -> list:
@@ -279,7 +305,7 @@ def incentives(folder) -> list:
 
 
 #: Before the rounds (the agreements signed, a KPI change), and after them.
-SIGNING_STEPS = (agreement_documents, change_request)
+SIGNING_STEPS = (proposals, agreement_documents, change_request)
 YEAR_STEPS = (progress, round1_approved, round1_notices, review_request, opdc_results, final_certified,
               final_report, incentives)
 
