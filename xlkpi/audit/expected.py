@@ -95,7 +95,6 @@ def _input_cells(book: Book, kind: str, agreement) -> dict:
 
 def expected_model(text: str, kind: str, lang: str = "th") -> tuple[Optional[Expected], list]:
     """The generator's workbook for the agreement `text` (its canonical JSON), or findings."""
-    from ..agreement import parse
     from ..workbook.sar import build_sar
     from ..workbook.template import build_template
 
@@ -103,16 +102,9 @@ def expected_model(text: str, kind: str, lang: str = "th") -> tuple[Optional[Exp
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key], []
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        from ..findings import error
-
-        return None, [error("WB-NOT-XLKPI", f"สำเนาคำรับรองในแผ่นงานซ่อนอ่านไม่ได้: {exc}",
-                            f"the hidden copy of the agreement cannot be read: {exc}", sheet=META_SHEET, cell="B4")]
-    agreement, findings = parse(data, "")
-    if agreement is None or any(f.is_error for f in findings):
-        return None, [f.located(sheet=META_SHEET) for f in findings]
+    agreement, findings = _trusted_agreement(text)
+    if agreement is None:
+        return None, findings
     count = sum(1 for _ in agreement.walk()) + sum(len(i.parts) for i in agreement.walk())
     if count > MAX_ROWS:  # an unverified copy could ask the generator for anything
         from ..findings import error
@@ -166,18 +158,9 @@ def layout_inputs(agreement, kind: str) -> dict:
 
 def light_expected(text: str, kind: str) -> tuple[Optional[Expected], list]:
     """The trusted agreement and its input cells without generating the workbook."""
-    from ..agreement import parse
-
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        from ..findings import error
-
-        return None, [error("WB-NOT-XLKPI", f"สำเนาคำรับรองในแผ่นงานซ่อนอ่านไม่ได้: {exc}",
-                            f"the hidden copy of the agreement cannot be read: {exc}", sheet=META_SHEET, cell="B4")]
-    agreement, findings = parse(data, "")
-    if agreement is None or any(f.is_error for f in findings):
-        return None, [f.located(sheet=META_SHEET) for f in findings]
+    agreement, findings = _trusted_agreement(text)
+    if agreement is None:
+        return None, findings
     return Expected(kind, agreement, None, layout_inputs(agreement, kind), []), []
 
 
@@ -199,3 +182,18 @@ class TrustedView:
             return int(value)
         return value
 
+
+def _trusted_agreement(text: str) -> tuple:
+    """The agreement in the canonical text the baseline vouches for, or (None, findings)."""
+    from ..agreement import parse
+    from ..findings import error
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return None, [error("WB-NOT-XLKPI", f"สำเนาคำรับรองในแผ่นงานซ่อนอ่านไม่ได้: {exc}",
+                            f"the hidden copy of the agreement cannot be read: {exc}", sheet=META_SHEET, cell="B4")]
+    agreement, findings = parse(data, "")
+    if agreement is None or any(f.is_error for f in findings):
+        return None, [f.located(sheet=META_SHEET) for f in findings]
+    return agreement, []
