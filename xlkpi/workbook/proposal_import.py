@@ -33,6 +33,33 @@ KINDS = {label: kind for kind, label in KIND_LABELS.items()}
 DIRECTIONS = {label: direction for direction, label in DIRECTION_LABELS.items()}
 
 
+ROUND_LIST_HINT = "6, 9, 12 / 12 / 6, 12 / 9, 12"
+
+
+def parse_rounds(value) -> tuple:
+    """The reporting rounds typed in a "รอบที่รายงาน" cell (DOMAIN §6.5a), strictly:
+    (None, None) when blank (the default rounds), (rounds, None) when every item is one of
+    6, 9, 12 listed once each with 12 among them, else (None, reason in English)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, f"not a list of rounds ({ROUND_LIST_HINT})"
+    if isinstance(value, (int, float)):
+        items = [str(int(value))] if float(value).is_integer() else [str(value)]
+    else:
+        items = [t.strip() for t in str(value).replace("，", ",").split(",")]
+    rounds = []
+    for item in items:
+        if item not in ("6", "9", "12"):
+            return None, f"{item or 'an empty item'!s} is not a round ({ROUND_LIST_HINT})"
+        if int(item) in rounds:
+            return None, f"round {item} is listed twice"
+        rounds.append(int(item))
+    if 12 not in rounds:
+        return None, "every indicator reports at round 12"
+    return sorted(rounds), None
+
+
 def _number(value) -> Optional[float]:
     if isinstance(value, bool):
         return None
