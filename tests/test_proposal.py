@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from xlkpi.agreement import load, to_dict
@@ -29,8 +30,9 @@ COVER = "ปก"
 # The table's columns as the form prints them (DOMAIN §7 fields, one row per indicator)
 COLUMNS = ["id", "name", "unit", "weight", "kind", "direction", "c1", "c2", "c3", "c4", "c5", "b1", "b2", "b3",
            "definition", "formula", "data_source", "owner.name", "owner.phone", "collector.name",
-           "collector.phone", "rationale", "conditions", "evaluation", "evidence_expected", "responsible_unit"]
-LETTER = {key: chr(ord("A") + n) for n, key in enumerate(COLUMNS)}
+           "collector.phone", "rationale", "conditions", "evaluation", "evidence_expected", "responsible_unit",
+           "report_rounds"]
+LETTER = {key: get_column_letter(n + 1) for n, key in enumerate(COLUMNS)}  # … "report_rounds": "AA"
 KIND_TYPED = {THRESHOLD: "เกณฑ์การให้คะแนน 1–5", MILESTONE: "ระดับขั้นตอนของความสำเร็จ"}  # the form's lists
 DIRECTION_TYPED = {"up": "ค่ายิ่งสูงยิ่งดี", "down": "ค่ายิ่งต่ำยิ่งดี"}
 
@@ -90,6 +92,8 @@ def intended() -> Agreement:
           leaf("5.2", name["5.2"], 3, 3, MILESTONE, 9, unit="ระดับ"),
           leaf("5.4", "ร้อยละของการลดต้นทุนต่อหน่วยผลผลิต", 3, 6, THRESHOLD, 10, thresholds=[1, 2, 3, 4, 5]),
           leaf("5.5", "ระดับความสำเร็จของการลดขั้นตอนการปฏิบัติงาน", 3, 4, MILESTONE, 11, unit="ระดับ")]
+    # DOMAIN §6.5a: an annual indicator, one reported at 9 and 12, a part reported at 6 and 12
+    g3[1].report_rounds, g4[0].report_rounds, g1[0].parts[1].report_rounds = [12], [9, 12], [6, 12]
     indicators = [
         Indicator(id="1", name=name["1"], dimension=1, weight=20, kind=GROUP, children=g1),
         leaf("2", name["2"], 1, 10, WEIGHTED, 12, unit="ระดับ", parts=[
@@ -140,6 +144,10 @@ def typed_cells(agreement: Agreement, form: Path) -> list:
             put(pr, "direction", DIRECTION_TYPED[p.direction])
             for key, value in zip(["c1", "c2", "c3", "c4", "c5"], p.thresholds):
                 put(pr, key, value)
+            if p.report_rounds:  # as the officer types it: "6, 12", or 12 (a number to the sheet)
+                put(pr, "report_rounds", ", ".join(map(str, p.report_rounds)))
+        if ind.report_rounds:
+            put(r, "report_rounds", ", ".join(map(str, ind.report_rounds)))
         for key, year in zip(["b1", "b2", "b3"], (2549, 2550, 2551)):
             put(r, key, ind.baseline.get(year))
         for key in ("definition", "formula", "data_source", "rationale", "conditions", "evaluation",
@@ -278,6 +286,7 @@ def test_mistakes_typed_into_the_form_come_back_as_findings(form, tmp_path):
         (SHEET, f"D{r41}"): "หก",  # a weight in words
         (SHEET, f"E{r42}"): "อื่น ๆ",  # a kind not in the list
         (SHEET, f"H{r31}"): 50,  # thresholds 60, 50, 80, …: not monotonic
+        (SHEET, f"{LETTER['report_rounds']}{r41}"): "6, 9",  # no round 12
     }
     typed = [(s, c, wrong.get((s, c), v)) for s, c, v in cells if (s, c) != (SHEET, f"J{r32}")]  # milestone 4 left out
     filled = type_into(form, typed, tmp_path / "mistakes.xlsx")
@@ -287,6 +296,7 @@ def test_mistakes_typed_into_the_form_come_back_as_findings(form, tmp_path):
     found = {(f["code"], f["sheet"], f["cell"]) for f in json.loads(output)["findings"]}
     assert ("PROP-NOT-NUMBER", SHEET, f"D{r41}") in found
     assert ("PROP-KIND", SHEET, f"E{r42}") in found
+    assert ("PROP-ROUNDS", SHEET, f"{LETTER['report_rounds']}{r41}") in found
     assert ("PROP-MILESTONE-BLANK", SHEET, f"J{r32}") in found
     assert ("TPL-THRESHOLD-ORDER", SHEET, f"G{r31}") in found
     # 4.1's weight unread: the framework check finds the total short of 100, on the total cell

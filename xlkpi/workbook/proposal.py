@@ -24,7 +24,7 @@ from ..findings import Finding, error
 from ..glossary import Direction, IndicatorKind
 from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Contact, Indicator, Part
 from . import measure, style
-from .layout import COVER_SHEET, META_SHEET, quoted
+from .layout import COVER_SHEET, META_SHEET, column_letter, quoted
 
 KIND_PROPOSAL = "proposal"
 SHEET = "ข้อเสนอตัวชี้วัด"
@@ -54,8 +54,9 @@ COLUMNS = [
     ("evaluation", "แนวทางการประเมินผล", "evaluation approach", 16),
     ("evidence_expected", "เอกสาร/หลักฐาน", "evidence", 16),
     ("responsible_unit", "หน่วยงานผู้รับผิดชอบหลัก", "responsible unit", 14),
+    ("report_rounds", "รอบที่รายงาน (เดือน)", "reporting rounds (months)", 9),
 ]
-LETTER = {key: chr(ord("A") + n) for n, (key, *_rest) in enumerate(COLUMNS)}
+LETTER = {key: column_letter(n + 1) for n, (key, *_rest) in enumerate(COLUMNS)}
 CRITERIA = ("c1", "c2", "c3", "c4", "c5")
 BASELINE = ("b1", "b2", "b3")
 TEXTS = ("definition", "formula", "data_source", "owner.name", "owner.phone", "collector.name", "collector.phone",
@@ -185,6 +186,9 @@ def _meta(wb, draft: Agreement, open_ids: set) -> None:
     ws["A2"], ws["B2"] = "open", ",".join(sorted(open_ids))
     proposed = sorted(i.id for i in draft.walk() if getattr(i, "_proposed", False))
     ws["A3"], ws["B3"] = "proposed", ",".join(proposed)
+    ws["A5"] = "report_rounds"
+    for n, option in enumerate(ROUND_OPTIONS):
+        ws.cell(row=5, column=2 + n, value=option)
     text = json.dumps(agreement_io.to_dict(draft), ensure_ascii=False, sort_keys=True)
     ws["A4"] = "draft"
     for n, start in enumerate(range(0, len(text), 30000)):
@@ -208,7 +212,19 @@ def _validations(ws, rows: list[ProposalRow]):
                    errorTitle="ลักษณะตัวชี้วัด", error="เลือกจากรายการ — choose from the list"),
         "direction": dv(type="list", formula1='"' + ",".join(DIRECTION_LABELS.values()) + '"',
                         errorTitle="ทิศทาง", error="เลือกจากรายการ — choose from the list"),
+        # the options stand on the hidden sheet: a literal list cannot hold "6, 9, 12"
+        "report_rounds": dv(type="list", formula1=f"{quoted(META_SHEET)}!$B$5:${column_letter(1 + len(ROUND_OPTIONS))}$5",
+                            errorTitle="รอบที่รายงาน", error="เลือกจากรายการ — choose from the list"),
     }
+
+
+#: The reporting rounds an officer chooses from (DOMAIN §6.5a); blank = 6, 9 and 12.
+ROUND_OPTIONS = ("6, 9, 12", "9, 12", "6, 12", "12")
+
+
+def rounds_text(report_rounds) -> str:
+    """A row's own reporting rounds as the form shows them ("" = the default, or its indicator's)."""
+    return ", ".join(str(r) for r in sorted(report_rounds)) if report_rounds else ""
 
 
 def _row_values(r: ProposalRow, years: list) -> dict:
@@ -222,11 +238,13 @@ def _row_values(r: ProposalRow, years: list) -> dict:
             values.update(name=part.name, unit=part.unit, weight=part.weight,
                           direction=DIRECTION_LABELS[part.direction])
             values.update({c: t for c, t in zip(CRITERIA, part.thresholds)})
+            values["report_rounds"] = rounds_text(part.report_rounds)
         return values
     values = {"id": ind.id, "name": ind.name, "unit": ind.unit, "weight": ind.weight}
     if r.kind == "group":
         return {"id": ind.id, "name": ind.name, "kind": IndicatorKind(GROUP).th}
     values["kind"] = IndicatorKind(ind.kind).th
+    values["report_rounds"] = rounds_text(ind.report_rounds)
     if ind.kind != WEIGHTED:  # a weighted indicator's parts carry the direction
         values["direction"] = DIRECTION_LABELS[ind.direction]
     if ind.kind == THRESHOLD:
@@ -323,7 +341,7 @@ def build_proposal(draft: Agreement, open_ids: set, password: str = style.DEFAUL
                 elif key in BASELINE or (key in CRITERIA and values.get("kind") != KIND_LABELS[MILESTONE]
                                          and r.kind != "open"):
                     checks["number"].add(cell.coordinate)
-                elif key in ("kind", "direction"):
+                elif key in ("kind", "direction", "report_rounds"):
                     checks[key].add(cell.coordinate)
     total = total_row(rows)
     ws[f"{LETTER['name']}{total}"] = style.label("น้ำหนักรวม (ต้องเท่ากับ 100)", "total weight, must be 100", lang)
@@ -335,7 +353,7 @@ def build_proposal(draft: Agreement, open_ids: set, password: str = style.DEFAUL
     ws.freeze_panes = f"C{FIRST_ROW}"
     measure.fit_rows(ws)
     style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    # 26 columns: printed four A4 widths across (about 85 %), the id and name on every page
+    # 27 columns: printed four A4 widths across (about 85 %), the id and name on every page
     ws.page_setup.fitToWidth = PRINT_PAGES_ACROSS
     ws.print_title_cols = "A:B"
     ws.print_area = f"A1:{LETTER[COLUMNS[-1][0]]}{total}"
@@ -357,7 +375,7 @@ def _editable(r: ProposalRow) -> set:
     if r.kind == "group":
         return set()
     if r.kind == "part":
-        return {"name", "unit", "weight", "direction", *CRITERIA}
+        return {"name", "unit", "weight", "direction", "report_rounds", *CRITERIA}
     if r.kind == "open":
         return everything
     ind = r.indicator

@@ -145,17 +145,18 @@ class _Reader:
         if unit:
             ind.unit = unit
 
+    def rounds(self, r: ProposalRow, indicator: str) -> Optional[list]:
+        """The row's reporting rounds (None = the default, or its indicator's); a finding if bad."""
+        rounds, reason = parse_rounds(self.get(r, "report_rounds"))
+        if reason:
+            self.bad("PROP-ROUNDS", f"ตัวชี้วัด {indicator}: รอบที่รายงานต้องเป็น {ROUND_LIST_HINT} ({reason})",
+                     f"indicator {indicator}: reporting rounds must be {ROUND_LIST_HINT} ({reason})", r,
+                     "report_rounds", indicator)
+        return rounds
+
     def is_empty(self, r: ProposalRow) -> bool:
         """Nothing typed on the row (its locked id and a part's kind are the form's)."""
         return all(_text(self.get(r, key)) == "" for key in LETTER if key not in ("id", "kind"))
-
-
-def _drafted_rounds(owner: Optional[Indicator], index: int) -> Optional[list]:
-    """The reporting rounds the draft gave the part at `index` of `owner` (DOMAIN §6.5a);
-    the form does not show them, so they are kept as drafted."""
-    if owner is None or index >= len(owner.parts) or not owner.parts[index].report_rounds:
-        return None
-    return list(owner.parts[index].report_rounds)
 
 
 def _kept(ind: Indicator) -> Indicator:
@@ -225,7 +226,7 @@ def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
             owner.parts.append(Part(name=name, weight=reader.number(r, "weight", "น้ำหนัก Wi", True) or 0.0,
                                     unit=_text(reader.get(r, "unit")), direction=reader.direction(r),
                                     thresholds=reader.criteria(r, THRESHOLD),
-                                    report_rounds=_drafted_rounds(by_id.get(r.parent), len(owner.parts))))
+                                    report_rounds=reader.rounds(r, r.parent)))
             continue
         if r.kind == "open" and reader.is_empty(r):
             continue
@@ -259,6 +260,7 @@ def read_proposal(path) -> tuple[Optional[Agreement], list[Finding]]:
                 made.thresholds = reader.criteria(r, THRESHOLD)
             else:
                 made.milestones = reader.criteria(r, MILESTONE)
+        made.report_rounds = reader.rounds(r, r.id)
         made.owner, made.collector = Contact(), Contact()
         reader.fill_details(r, made, draft.fiscal_year)
         if not made.unit:
