@@ -55,11 +55,13 @@ def test_the_loader_accepts_exactly_the_glossarys_department_types(tmp_path, dep
 
 
 def test_the_a1_and_sheet_name_helpers_are_openpyxls():
-    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 
-    from xlkpi.workbook.layout import column_letter, quoted
+    from xlkpi.workbook.layout import column_index, column_letter, quoted
 
     assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18279))  # A … XFD … ZZZ
+    assert all(column_index(get_column_letter(n)) == n == column_index_from_string(get_column_letter(n))
+               for n in range(1, 18279))
     for name in ["SAR 6 เดือน", "ปก", "it's", "Cover", "ตัวชี้วัด 15.1.1"]:
         assert quoted(name) == quote_sheetname(name)
 

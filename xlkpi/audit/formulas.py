@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..workbook.layout import column_index as _column_number, column_letter as _column_letters
+
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _QUOTED_SHEET = re.compile(r"'(?:[^']|'')*'")
 # A cell reference not inside a name or a function: A1, $A$1, A$1 (and each end of A1:B2)
@@ -44,21 +46,6 @@ def canonical(formula) -> str:
             piece = re.sub(r"_xlfn\.|_xlws\.", "", piece, flags=re.I)
             out.append(piece.replace("$", "").replace(" ", "").replace("\n", "").replace("\r", "").upper())
     return "".join(out)
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _column_letters(n: int) -> str:
-    letters = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @lru_cache(maxsize=65536)

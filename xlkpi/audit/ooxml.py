@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 
 from .container import _EMBED_TYPES, _EXTERNAL_TYPES, _MACRO_TYPES, _bad, container_findings, declares_entities
 from .styles import _bool, _float, _Ns, _shared_strings, _styles, theme_colours
+from ..workbook.layout import column_index as column_number, column_letter as column_letters
 
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
            "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -84,21 +85,6 @@ class Book:
 
 
 # --- small helpers ----------------------------------------------------------------------
-
-def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def column_letters(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
 
 MAX_EXPANDED = 20000  # cells a range may stand for before it is kept as its text
 

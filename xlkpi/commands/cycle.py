@@ -36,6 +36,20 @@ def _date_or_exit(text: str):
         raise typer.Exit(EXIT_USAGE)
 
 
+def decision_request_or_exit(approved: Optional[bool], date: str, load, path: Path):
+    """What every "decide" command checks first: --approved or --rejected given, a valid date,
+    and a request file that loads without errors (exit 2, 2, 1 otherwise); the request."""
+    if approved is None:
+        typer.echo("ต้องระบุ --approved หรือ --rejected / give --approved or --rejected", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    _date_or_exit(date)
+    loaded, findings = load(path)
+    if loaded is None or any(f.is_error for f in findings):
+        print_findings(findings)
+        raise typer.Exit(EXIT_FINDINGS)
+    return loaded
+
+
 def calendar(
     year: int = typer.Argument(..., help="ปีงบประมาณ พ.ศ. เช่น 2552 — fiscal year (B.E.)"),
     on: Optional[str] = typer.Option(None, "--on", help="วันที่ YYYY-MM-DD (ค.ศ. หรือ พ.ศ.) — show what is due on this date"),
@@ -207,14 +221,7 @@ def change_decide(
     """บันทึกผลการพิจารณาคำขอเปลี่ยนแปลง — record the committee's decision."""
     from ..cycle.changes import decide, load_request, save_request
 
-    if approved is None:
-        typer.echo("ต้องระบุ --approved หรือ --rejected / give --approved or --rejected", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    _date_or_exit(date)
-    loaded, findings = load_request(request)
-    if loaded is None or any(f.is_error for f in findings):
-        print_findings(findings)
-        raise typer.Exit(EXIT_FINDINGS)
+    loaded = decision_request_or_exit(approved, date, load_request, request)
     save_request(decide(loaded, approved, date, note), request)
     typer.echo(f"{request}: {loaded.decision} {date}")
 

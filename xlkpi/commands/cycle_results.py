@@ -10,7 +10,7 @@ import typer
 
 from .common import (EXIT_FINDINGS, EXIT_USAGE, ministry_option, print_findings, print_json, round_option,
                      round_or_exit)
-from .cycle import _date_or_exit
+from .cycle import _date_or_exit, decision_request_or_exit
 
 
 def register(app: typer.Typer) -> None:
@@ -72,14 +72,7 @@ def review_decide(
     """บันทึกผลการพิจารณาคำขอทบทวน — record the committee's decision on a review request."""
     from ..cycle.reviews import decide_review, load_review, save_review
 
-    if approved is None:
-        typer.echo("ต้องระบุ --approved หรือ --rejected / give --approved or --rejected", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    _date_or_exit(date)
-    loaded, findings = load_review(request)
-    if loaded is None or any(f.is_error for f in findings):
-        print_findings(findings)
-        raise typer.Exit(EXIT_FINDINGS)
+    loaded = decision_request_or_exit(approved, date, load_review, request)
     save_review(decide_review(loaded, approved, date, note, result, score), request)
     typer.echo(f"{request}: {loaded.decision} {date}")
 
@@ -94,14 +87,7 @@ def review_oversight(
     that changes the framework (DOMAIN §3: for decision, not only acknowledgement)."""
     from ..cycle.reviews import decide_oversight, load_review, save_review
 
-    if approved is None:
-        typer.echo("ต้องระบุ --approved หรือ --rejected / give --approved or --rejected", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    _date_or_exit(date)
-    loaded, findings = load_review(request)
-    if loaded is None or any(f.is_error for f in findings):
-        print_findings(findings)
-        raise typer.Exit(EXIT_FINDINGS)
+    loaded = decision_request_or_exit(approved, date, load_review, request)
     if not loaded.changes_framework:
         from ..findings import error
 

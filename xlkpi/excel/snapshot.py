@@ -6,16 +6,11 @@ plain dict (JSON-able but for dates), so the double itself loads nothing heavy.
 """
 from __future__ import annotations
 
-from ..workbook.layout import column_letter as _letters
+from ..workbook.layout import column_index as _col, column_letter as _letters
 
 COM_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
 
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def snapshot_of(path) -> dict:

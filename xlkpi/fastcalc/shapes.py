@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..workbook.layout import column_index as _col_number, column_letter as _col_letters
+
 # Functions whose value depends only on their arguments' values (not on where the formula
 # is, nor on a reference's geometry, nor on the clock): a shape using only these is compiled
 # once and reused at every place.
@@ -35,21 +37,6 @@ _MAX_RANGE_CELLS = 100_000
 
 class Unsupported(Exception):
     """The workbook needs something the fast path does not do; use the plain `ExcelModel`."""
-
-
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _unquote(sheet: str) -> str:

@@ -104,6 +104,14 @@ def column_letter(n: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """A → 1, aa → 27 (openpyxl.utils.column_index_from_string)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def quoted(sheet: str) -> str:
     """'Sheet name' for a formula (openpyxl.utils.quote_sheetname)."""
     return "'" + sheet.replace("'", "''") + "'"
