@@ -1,8 +1,9 @@
 """What the generator writes for a trusted agreement, as the audit's canonical model.
 
 `expected_model(text, kind)` runs the generator itself (`build_sar` / `build_template`) on
-the agreement and takes the canonical model of the workbook it built (`inmemory`: what
-`ooxml.read_book` gives for the saved file, without saving it — a test holds the two equal),
+the agreement, writing into a `recording.RecordingWorkbook` rather than openpyxl's, and takes
+the canonical model of what it wrote (`inmemory`: what `ooxml.read_book` gives for the saved
+file, without building or saving one — tests hold the three equal),
 so both sides pass through one canonicalisation; whatever the generator writes — a new
 column, another formula — the whitelist follows without a change here.  Models are cached per (kind, agreement text): a batch builds each agreement's once.
 
@@ -27,8 +28,9 @@ from ..workbook.layout import (
     sar_layout,
 )
 from ..model import ROUNDS
-from .inmemory import book_from_openpyxl
+from .inmemory import book_from_recording
 from .ooxml import Book
+from .recording import RecordingWorkbook
 from .whitelist import CHOICE, NUMBER, TEXT, InputCell
 
 #: Hidden-sheet cells that are not the generator's to fix: its version and the signature.
@@ -113,7 +115,7 @@ def expected_model(text: str, kind: str, lang: str = "th") -> tuple[Optional[Exp
                             f"the workbook's agreement has {count} indicators and parts, more than can be audited ({MAX_ROWS})",
                             sheet=META_SHEET, cell="B4")]
     build = build_sar if kind == KIND_SAR else build_template
-    book = book_from_openpyxl(build(agreement, lang=lang))
+    book = book_from_recording(build(agreement, lang=lang, workbook=RecordingWorkbook()))
     expected = Expected(kind, agreement, book, _input_cells(book, kind, agreement), [s.name for s in book.sheets])
     _CACHE[key] = expected
     while len(_CACHE) > CACHE_SIZE:

@@ -37,30 +37,46 @@ class _Colour:
         return self.attrs.get(key, default)
 
 
+_PALETTES: dict = {}
+
+
 def _palette(wb) -> dict:
     """The theme colours of the theme openpyxl writes (its own default unless one was loaded)."""
+    theme = wb.loaded_theme
+    if theme not in _PALETTES:
+        if len(_PALETTES) > 8:
+            _PALETTES.clear()
+        _PALETTES[theme] = _read_palette(theme)
+    return _PALETTES[theme]
+
+
+def _read_palette(loaded_theme) -> dict:
     from xml.etree import ElementTree as ET
 
     from openpyxl.writer.theme import theme_xml
 
     from .styles import theme_colours
 
-    return {"theme": theme_colours(ET.fromstring(wb.loaded_theme or theme_xml)), "indexed": {}}
+    return {"theme": theme_colours(ET.fromstring(loaded_theme or theme_xml)), "indexed": {}}
 
 
 def _style(wb, array, palette: dict) -> tuple:
     numfmt_id = array.numFmtId
     code = BUILTIN_FORMATS.get(numfmt_id) if numfmt_id < 164 else wb._number_formats[numfmt_id - 164]
     code = code if code is not None else f"#{numfmt_id}"
+    return canonical_style(code, wb._fonts[array.fontId], wb._fills[array.fillId], wb._alignments[array.alignmentId],
+                           wb._protections[array.protectionId], palette)
+
+
+def canonical_style(code: str, font, fill, a, p, palette: dict) -> tuple:
+    """A style by effect, from openpyxl's style objects (the reader's tuple for the same XML)."""
     if code.lower() == "general":
         code = "General"
-    font = wb._fonts[array.fontId]
     underline = font.u
     font_key = (font.name, float(font.sz) if font.sz is not None else None, bool(font.b), bool(font.i),
                 bool(font.strike), None if underline in (None, "none") else underline,
                 _color(_Colour(font.color) if font.color is not None else None, palette),
                 None if font.vertAlign in (None, "baseline") else font.vertAlign)
-    fill = wb._fills[array.fillId]
     kind = getattr(fill, "patternType", None)
     if kind is None and getattr(fill, "fgColor", None) is not None and getattr(fill, "tagname", "") == "patternFill":
         kind = "none"
@@ -72,15 +88,14 @@ def _style(wb, array, palette: dict) -> tuple:
         fill_key = ("solid", _color(_Colour(fill.fgColor), palette))
     else:
         fill_key = (kind, _color(_Colour(fill.fgColor), palette), _color(_Colour(fill.bgColor), palette))
-    a = wb._alignments[array.alignmentId]
     alignment = (a.horizontal or "general", a.vertical or "bottom", bool(a.wrap_text), int(a.indent or 0),
                  int(a.text_rotation or 0), bool(a.shrink_to_fit))
-    p = wb._protections[array.protectionId]
     protection = (True if p.locked is None else bool(p.locked), bool(p.hidden))
     return (code, font_key, fill_key, alignment, protection)
 
 
 def book_from_openpyxl(wb) -> Book:
+    """The canonical model of an openpyxl Workbook (styles through its style tables)."""
     styles: list = []
     index: dict = {}
     palette = _palette(wb)
@@ -96,9 +111,51 @@ def book_from_openpyxl(wb) -> Book:
         return found
 
     style_of(wb._cell_styles[0])
+    return _book(wb, styles, style_of, lambda dimension: dict(dimension))
+
+
+def book_from_recording(wb) -> Book:
+    """The canonical model of a `recording.RecordingWorkbook` (styles as the objects assigned)."""
+    from .recording import UNSTYLED, default_style
+
+    styles: list = []
+    index: dict = {}
+    by_tuple: dict = {}  # id of a cell's style tuple -> index (cells share the tuples they copy)
+    palette = _palette(wb)
+    defaults = default_style(wb)
+
+    def style_of(parts) -> int:
+        found = by_tuple.get(id(parts))
+        if found is not None:
+            return found
+        font, fill, _border, alignment, protection, code = parts[:6]
+        key = (id(font), id(fill), id(alignment), id(protection), code)  # the cells hold the objects
+        found = index.get(key)
+        if found is None:
+            found = index[key] = len(styles)
+            styles.append(canonical_style(code, font or defaults[0], fill or defaults[1], alignment or defaults[2],
+                                          protection or defaults[3], palette))
+        by_tuple[id(parts)] = found
+        return found
+
+    style_of(UNSTYLED)  # index 0: what a cell without a style shows
+    return _book(wb, styles, style_of, _recorded_row)
+
+
+def _recorded_row(dimension) -> dict:
+    attrs = {}
+    if dimension.height is not None:
+        attrs["ht"] = dimension.height
+    if dimension.hidden:
+        attrs["hidden"] = "1"
+    return attrs
+
+
+def _book(wb, styles: list, style_of, row_attrs) -> Book:
     security = wb.security
     locked = security is not None and (security.lockStructure is None or bool(security.lockStructure))
     book = Book([], styles, {}, locked, [])
+    columns: dict = {}
     for sheet_index, ws in enumerate(wb.worksheets):
         sheet = Sheet(ws.title, ws.sheet_state)
         book.sheets.append(sheet)
@@ -119,8 +176,11 @@ def book_from_openpyxl(wb) -> Book:
                 value = ("#ERR", str(value))
             if value == "":
                 value = None
-            ref = f"{column_letters(c)}{r}"
-            cells[ref] = Cell(value, formula, style_of(cell._style), {"f": "str"}.get(kind, kind))
+            letters = columns.get(c)
+            if letters is None:
+                letters = columns[c] = column_letters(c)
+            ref = f"{letters}{r}"
+            cells[ref] = Cell(value, formula, style_of(cell._style), "str" if kind == "f" else kind)
             if c > last_col:
                 last_col = c
             if (value is not None or formula is not None) and r > last_row:
@@ -129,26 +189,11 @@ def book_from_openpyxl(wb) -> Book:
                 link = cell.hyperlink
                 sheet.hyperlinks[ref] = _hyperlink(link.target or "", link.location)
         for r, dimension in ws.row_dimensions.items():
-            attrs = dict(dimension)
+            attrs = row_attrs(dimension)
             height, hidden = _float(attrs.get("ht")), _bool(attrs.get("hidden"), False)
             if height is not None or hidden:
                 sheet.rows[r] = (height, hidden)
-        parts = [ws.sheet_properties, ws.sheet_format, ws.views, ws.column_dimensions,
-                 ws.protection if ws.protection else None,
-                 ws.data_validations if ws.data_validations.dataValidation else None,
-                 ws.print_options, ws.page_margins, ws.page_setup, ws.HeaderFooter]
-        for part in parts:
-            element = part.to_tree() if part is not None else None
-            if element is not None:
-                _parse_setting(sheet, element, element.tag, _BARE, {})
-        if ws.merged_cells.ranges:
-            sheet.merges = frozenset(str(rng) for rng in ws.merged_cells.ranges)
-        for formatting in ws.conditional_formatting:
-            rules = tuple((rule.type, rule.operator, str(rule.dxfId) if rule.dxfId is not None else None, rule.text,
-                           tuple(_formula(f) for f in rule.formula)) for rule in formatting.rules)
-            sheet.conditional = sheet.conditional | {(str(formatting.sqref), rules)}
-        if getattr(ws, "_images", None) or getattr(ws, "_charts", None):
-            sheet.objects.append("drawing")
+        _settings(ws, sheet)
         _finish_sheet(sheet, last_row, last_col)
         for name, defined in getattr(ws, "defined_names", {}).items():
             book.names[(name.lower(), sheet_index)] = canonical_reference(defined.attr_text or "")
@@ -157,8 +202,29 @@ def book_from_openpyxl(wb) -> Book:
         if ws.print_area:
             book.names[("_xlnm.print_area", sheet_index)] = canonical_reference(ws.print_area)
     for name, defined in wb.defined_names.items():
-        book.names[(name.lower(), None)] = canonical_reference(defined.attr_text or "")
+        text = defined if isinstance(defined, str) else defined.attr_text
+        book.names[(name.lower(), None)] = canonical_reference(text or "")
     return book
+
+
+def _settings(ws, sheet: Sheet) -> None:
+    """A sheet's settings other than its cells, from the elements openpyxl's writer sends."""
+    parts = [ws.sheet_properties, ws.sheet_format, ws.views, ws.column_dimensions,
+             ws.protection if ws.protection else None,
+             ws.data_validations if ws.data_validations.dataValidation else None,
+             ws.print_options, ws.page_margins, ws.page_setup, ws.HeaderFooter]
+    for part in parts:
+        element = part.to_tree() if part is not None else None
+        if element is not None:
+            _parse_setting(sheet, element, element.tag, _BARE, {})
+    if ws.merged_cells.ranges:
+        sheet.merges = frozenset(str(rng) for rng in ws.merged_cells.ranges)
+    for formatting in ws.conditional_formatting:
+        rules = tuple((rule.type, rule.operator, str(rule.dxfId) if rule.dxfId is not None else None, rule.text,
+                       tuple(_formula(f) for f in rule.formula)) for rule in formatting.rules)
+        sheet.conditional = sheet.conditional | {(str(formatting.sqref), rules)}
+    if getattr(ws, "_images", None) or getattr(ws, "_charts", None):
+        sheet.objects.append("drawing")
 
 
 def _formula(text) -> str:

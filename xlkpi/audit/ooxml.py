@@ -20,6 +20,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 from xml.etree import ElementTree as ET
 
@@ -116,6 +117,7 @@ def expand_ref(sqref: str) -> frozenset:
 _SHEET_QUOTED = re.compile(r"'((?:[^']|'')*)'!")
 
 
+@lru_cache(maxsize=16384)  # a batch's workbooks name the same cells: each text once
 def canonical_reference(text: str) -> str:
     """A defined name's or link's target with $ and sheet quoting removed, areas sorted."""
     text = (text or "").strip().lstrip("=").lstrip("#")

@@ -157,6 +157,7 @@ def _line_count(text: str, width_pt: float, size: float, bold: bool) -> int:
     return len(wrap(text, width_pt, size, bold))
 
 
+@lru_cache(maxsize=1024)
 def height_for(lines: int, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
     """Row height in points for `lines` lines of text (at least one)."""
     return math.ceil(max(1, lines) * line_height(size, bold) + ROW_PADDING_PT)
@@ -172,7 +173,7 @@ def width_for(texts: Iterable, size: float = DEFAULT_SIZE, bold: bool = False, m
 
 # --- openpyxl worksheets ---------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class CellBox:
     """A cell (or merged range) as printed: its text, font and the room it has."""
 
@@ -234,11 +235,17 @@ def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
     """Every non-empty visible cell of a sheet with the room it has to print in."""
     spans = _merged_spans(ws)
     widths: dict = {}
+    heights: dict = {}  # rows' heights do not change while the boxes are read
 
     def col_points(c: int) -> float:
         if c not in widths:
             widths[c] = _col_points(ws, c, default_size)
         return widths[c]
+
+    def row_points(r: int) -> float:
+        if r not in heights:
+            heights[r] = _row_height(ws, r)
+        return heights[r]
 
     covered = set()
     for (r0, c0), (r1, c1) in spans.items():
@@ -255,15 +262,19 @@ def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
         text = _display(cell)
         if not text:
             continue
-        r1, c1 = spans.get((cell.row, cell.column), (cell.row, cell.column))
-        width = sum(col_points(c) for c in range(cell.column, c1 + 1))
+        span = spans.get((row, column))
+        if span is None:
+            r1, width, height = row, col_points(column), row_points(row)
+        else:
+            r1, c1 = span
+            width = sum(col_points(c) for c in range(column, c1 + 1))
+            height = sum(row_points(r) for r in range(row, r1 + 1))
         if width == 0:
             continue
-        height = sum(_row_height(ws, r) for r in range(cell.row, r1 + 1))
         font = cell.font
         yield CellBox(cell.coordinate, text, float(font.sz or default_size), bool(font.b),
                       bool(cell.alignment.wrap_text), max(1.0, width - CELL_PADDING_PT), height,
-                      cell.row, r1 - cell.row + 1)
+                      row, r1 - row + 1)
 
 
 def _default_size(ws) -> float:
@@ -288,7 +299,8 @@ def fit_rows(ws, rows: Optional[Iterable[int]] = None, minimum: float = 0.0, sla
         else:
             lines = box.text.count("\n") + 1
         height = height_for(lines, box.size, box.bold)
-        others = sum(_row_height(ws, r) for r in range(box.first_row + 1, box.first_row + box.rows))
+        others = sum(_row_height(ws, r) for r in range(box.first_row + 1, box.first_row + box.rows)) \
+            if box.rows > 1 else 0.0
         need[box.first_row] = max(need.get(box.first_row, 0.0), height - others)
     for row, height in need.items():
         current = ws.row_dimensions[row].height if grow_only else None

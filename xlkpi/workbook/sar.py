@@ -151,6 +151,7 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     """One round's sheet.  `cell_styles`: the workbook's style memo, shared by its round sheets."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Protection
+    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ws = wb.create_sheet(round_sheet(round_))
@@ -187,6 +188,9 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
                                 error=f"เลือก {MET} หรือ {NOT_MET} — choose met or not met")
     ws.add_data_validation(numbers)
     ws.add_data_validation(milestones)
+    # the cells each validation covers, given to it at once (openpyxl's `add` rescans its
+    # ranges for every cell added: quadratic in the rows)
+    validated: dict = {numbers: [], milestones: []}
     input_fill = style.fill(style.INPUT_FILL)
     not_due_fill = style.fill(style.NOT_DUE_FILL)
     # (bold, wrapped, 4 decimals, input, quote prefix, not due) -> StyleArray (indexes into wb's style lists)
@@ -276,11 +280,14 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
-                milestones.add(f"{column}{r}")
+                validated[milestones].append(f"{column}{r}")
         if Col.RESULT in inputs:
-            numbers.add(f"{Col.RESULT}{r}")
+            validated[numbers].append(f"{Col.RESULT}{r}")
             if row.is_part or ind.kind == THRESHOLD:
                 ws[f"{Col.RESULT}{r}"].number_format = "General"
+
+    for validation, refs in validated.items():
+        validation.sqref = MultiCellRange(" ".join(_runs(refs)))
 
     # totals: per dimension, then the department
     # the weight column of a total is the weight due in this round (DOMAIN §6.5a: an interim
@@ -317,6 +324,27 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     ws.print_area = f"A1:{Col.EVIDENCE}{layout.last_row}"
 
 
+def _runs(refs: list) -> list:
+    """Cell addresses as ranges of consecutive rows per column: ["K7", "K8", "K10"] ->
+    ["K7:K8", "K10"] (what a validation covers, in as few ranges as Excel would write)."""
+    by_column: dict = {}
+    for ref in refs:
+        letters = ref.rstrip("0123456789")
+        by_column.setdefault(letters, []).append(int(ref[len(letters):]))
+    out = []
+    for letters, rows in by_column.items():
+        rows = sorted(set(rows))
+        start = previous = rows[0]
+        for row in rows[1:] + [None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            out.append(f"{letters}{start}" if start == previous else f"{letters}{start}:{letters}{previous}")
+            if row is not None:
+                start = previous = row
+    return out
+
+
 def _write_milestone_texts(ws, agreement: Agreement, layout, lang: str) -> None:
     """Each milestone indicator's five levels in words, below the totals, so they print."""
     if not layout.milestone_rows:
@@ -340,12 +368,13 @@ def _write_milestone_texts(ws, agreement: Agreement, layout, lang: str) -> None:
 
 
 def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG,
-              signer=None):
-    """The SAR Card as an openpyxl Workbook."""
+              signer=None, workbook=None):
+    """The SAR Card as an openpyxl Workbook (or written into `workbook`, e.g. the audit's
+    `RecordingWorkbook`)."""
     from openpyxl import Workbook
 
     layout = sar_layout(agreement)
-    wb = Workbook()
+    wb = workbook if workbook is not None else Workbook()
     cover = _write_cover(wb, agreement, style.label("รายงานผลการปฏิบัติราชการตามคำรับรอง (SAR Card)", "SAR Card", lang), lang)
     row = 11
     cover.cell(row=row, column=1, value=style.label("สรุปคะแนน", "summary", lang)).font = style.font(bold=True)
@@ -392,9 +421,15 @@ def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: 
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.workbook.protection import WorkbookProtection
 
+    targets = {}
     for name, (sheet, cell) in names.items():
         column = "".join(c for c in cell if c.isalpha())
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(sheet)}!${column}${cell[len(column):]}")
+        targets[name] = f"{quoted(sheet)}!${column}${cell[len(column):]}"
+    if hasattr(wb, "record_names"):  # the audit's recording workbook keeps them as text
+        wb.record_names(targets)
+    else:
+        for name, text in targets.items():
+            wb.defined_names[name] = DefinedName(name, attr_text=text)
     write_meta(wb, agreement, kind, signer, lang)
     style.default_font(wb)
     for ws in wb.worksheets:

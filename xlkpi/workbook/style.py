@@ -5,6 +5,11 @@ fontconfig maps it to its metric-compatible clone Laksaman from fonts-thai-tlwg.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+# The style objects below are built once and shared: openpyxl never changes a style object
+# it is given (a cell's style is replaced, not edited), and building them is most of the cost
+# of writing a cell.
 FONT_NAME = "TH Sarabun New"
 FONT_SIZE = 16  # official Thai documents: TH Sarabun New 16 pt body, headings bold
 TITLE_SIZE = 18
@@ -21,6 +26,7 @@ PROBLEM_FILL = "F8CBAD"  # salmon: cells an audit marks
 DEFAULT_PASSWORD = "xlkpi"  # documented default; a ministry sets its own (--password)
 
 
+@lru_cache(maxsize=256)
 def font(bold: bool = False, size: int = FONT_SIZE, color: str | None = None, italic: bool = False,
          underline: str | None = None):
     from openpyxl.styles import Font
@@ -28,12 +34,14 @@ def font(bold: bool = False, size: int = FONT_SIZE, color: str | None = None, it
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color, underline=underline)
 
 
+@lru_cache(maxsize=256)
 def fill(color: str):
     from openpyxl.styles import PatternFill
 
     return PatternFill("solid", start_color=color, end_color=color)
 
 
+@lru_cache(maxsize=256)
 def thin_border():
     from openpyxl.styles import Border, Side
 
@@ -41,6 +49,7 @@ def thin_border():
     return Border(left=side, right=side, top=side, bottom=side)
 
 
+@lru_cache(maxsize=256)
 def wrap(horizontal: str = "left", vertical: str = "top"):
     from openpyxl.styles import Alignment
 
@@ -72,6 +81,7 @@ def thai_date(value) -> str:
     return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + 543}"
 
 
+@lru_cache(maxsize=256)
 def top(horizontal: str | None = None):
     """Unwrapped, at the top of the cell: beside wrapped text in a tall row."""
     from openpyxl.styles import Alignment

@@ -266,10 +266,11 @@ def write_cover_index(cover, agreement: Agreement, lang: str, first_row: int = 1
 
 
 def build_template(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang: str = style.DEFAULT_LANG,
-                   signer=None):
+                   signer=None, workbook=None):
+    """The KPI Template as an openpyxl Workbook (or written into `workbook`)."""
     from openpyxl import Workbook
 
-    wb = Workbook()
+    wb = workbook if workbook is not None else Workbook()
     cover = _write_cover(wb, agreement, style.label(WorkbookKind.TEMPLATE.th, WorkbookKind.TEMPLATE.en, lang), lang)
     write_cover_index(cover, agreement, lang)
     measure.fit_rows(cover)
