@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from ..workbook.layout import (
@@ -49,6 +50,7 @@ class Expected:
     sheetnames: list
 
 
+@lru_cache(maxsize=64)
 def _choices(formula: Optional[str]) -> frozenset:
     text = (formula or "").strip()
     if text.startswith('"') and text.endswith('"'):

@@ -139,14 +139,20 @@ def _compare_cells(sheet: str, e: Sheet, a: Sheet, e_styles: list, a_styles: lis
     e_cells, a_cells = e.cells, a.cells
     e_default, a_default = e_styles[0], a_styles[0]
     covered = _covered(e.merges & a.merges)  # under a merge only the top-left cell shows
+    same = _same_styles(e_styles, a_styles)
     for ref in e_cells.keys() | a_cells.keys():
         key = (sheet, ref)
         if key in free:
             continue
         ec, ac = e_cells.get(ref), a_cells.get(ref)
         spec = inputs.get(key)
-        es = e_styles[ec.style] if ec is not None and ec.style < len(e_styles) else e_default
-        fs = a_styles[ac.style] if ac is not None and ac.style < len(a_styles) else a_default
+        e_index = ec.style if ec is not None else 0
+        a_index = ac.style if ac is not None else 0
+        if (e_index, a_index) in same:
+            _compare_content(sheet, ref, ec, ac, spec, out)
+            continue
+        es = e_styles[e_index] if e_index < len(e_styles) else e_default
+        fs = a_styles[a_index] if a_index < len(a_styles) else a_default
         if es is not fs and es != fs and ref not in covered:
             # an input shows what the officer will type: its format matters while it is empty
             has_content = spec is not None or \
@@ -156,6 +162,15 @@ def _compare_cells(sheet: str, e: Sheet, a: Sheet, e_styles: list, a_styles: lis
                 out.append(_diff("WB-FORMAT-CHANGED", sheet, ref, f"{th}ของช่องถูกเปลี่ยน", f"the cell's {en} changed",
                                  _style_text(ev), _style_text(fv)))
         _compare_content(sheet, ref, ec, ac, spec, out)
+
+
+def _same_styles(e_styles: list, a_styles: list) -> set:
+    """(expected index, found index) of the style pairs that are equal by effect: most cells'
+    styles compare as two small numbers."""
+    by_style: dict = {}
+    for n, style in enumerate(e_styles):
+        by_style.setdefault(style, []).append(n)
+    return {(e_index, a_index) for a_index, style in enumerate(a_styles) for e_index in by_style.get(style, ())}
 
 
 def _covered(merges) -> frozenset:

@@ -195,7 +195,10 @@ class SarLayout:
     milestone_rows: dict = field(default_factory=dict)  # indicator id -> row
 
     def indicator_row(self, indicator_id: str) -> Row:
-        return next(r for r in self.rows if not r.is_part and r.indicator.id == indicator_id)
+        by_id = self.__dict__.get("_by_id")  # `sar_layout` makes the rows once; indexed on first use
+        if by_id is None:
+            by_id = self.__dict__["_by_id"] = {r.indicator.id: r for r in reversed(self.rows) if not r.is_part}
+        return by_id[indicator_id]
 
     def part_row(self, indicator_id: str, part: int) -> Row:
         return next(r for r in self.rows if r.is_part and r.indicator.id == indicator_id and r.part == part)

@@ -190,7 +190,8 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     ws.add_data_validation(milestones)
     # the cells each validation covers, given to it at once (openpyxl's `add` rescans its
     # ranges for every cell added: quadratic in the rows)
-    validated: dict = {numbers: [], milestones: []}
+    number_cells: list = []
+    milestone_cells: list = []
     input_fill = style.fill(style.INPUT_FILL)
     not_due_fill = style.fill(style.NOT_DUE_FILL)
     # (bold, wrapped, 4 decimals, input, quote prefix, not due) -> StyleArray (indexes into wb's style lists)
@@ -280,13 +281,13 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
-                validated[milestones].append(f"{column}{r}")
+                milestone_cells.append(f"{column}{r}")
         if Col.RESULT in inputs:
-            validated[numbers].append(f"{Col.RESULT}{r}")
+            number_cells.append(f"{Col.RESULT}{r}")
             if row.is_part or ind.kind == THRESHOLD:
                 ws[f"{Col.RESULT}{r}"].number_format = "General"
 
-    for validation, refs in validated.items():
+    for validation, refs in ((numbers, number_cells), (milestones, milestone_cells)):
         validation.sqref = MultiCellRange(" ".join(_runs(refs)))
 
     # totals: per dimension, then the department
