@@ -26,6 +26,7 @@ from .layout import (
     META_SHEET,
     NOT_MET,
     Col,
+    column_index,
     input_columns,
     layout_names,
     quoted,
@@ -46,6 +47,13 @@ COVER_WIDTHS = {"A": 22, "B": 36}  # A4 portrait at 100 %
 NOT_DUE_TEXT = ("ไม่ต้องรายงาน", "not due")
 NOT_DUE_COLUMNS = (Col.RESULT, Col.SCORE, Col.WEIGHTED)  # greyed on a not-due row
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
+#: An indicator row's cells, left to right: (column, its number, wrapped, a score, greyed when
+#: not due, always text)
+_BODY_COLUMNS = tuple(
+    (column, column_index(column), column in WRAPPED, column in (Col.SCORE, Col.WEIGHTED),
+     column in NOT_DUE_COLUMNS, column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME))
+    for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
+                   Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN))
 
 
 def agreement_without_results(agreement: Agreement) -> dict:
@@ -249,33 +257,32 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
         inputs = set(input_columns(row, round_))
         not_due = row.applicable and not row.due(round_)
         bold = not part and ind.kind == GROUP
-        for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
-                       Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN):
-            cell = ws[f"{column}{r}"]
+        for column, index, wrapped, scored, greyable, text in _BODY_COLUMNS:
+            cell = ws.cell(row=r, column=index)
             value = values.get(column)
             # only the generated formulas are formulas: agreement text (a unit "=1+1") stays text
             if column in formulas:
                 cell.value = value
-            elif isinstance(value, str) or column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME):
-                style.put_text(cell, value) if value is not None else None
+            elif text or isinstance(value, str):
+                if value is not None:
+                    style.put_text(cell, value)
             elif value is not None:
                 cell.value = value
             # openpyxl hashes every style object it is given; build each combination once and
             # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
-            key = (bold, column in WRAPPED, column in (Col.SCORE, Col.WEIGHTED),
-                   column in inputs, cell.quotePrefix, not_due and column in NOT_DUE_COLUMNS)
+            key = (bold, wrapped, scored, column in inputs, cell.quotePrefix, not_due and greyable)
             if key in cell_styles:
                 cell._style = copy(cell_styles[key])
                 continue
             cell.font = style.font(bold=bold, size=BODY_SIZE)
             cell.border = border
-            cell.alignment = style.wrap() if column in WRAPPED else style.top()
-            if column in (Col.SCORE, Col.WEIGHTED):
+            cell.alignment = style.wrap() if wrapped else style.top()
+            if scored:
                 cell.number_format = "0.0000"
             if column in inputs:
                 cell.protection = unlocked
                 cell.fill = input_fill
-            elif not_due and column in NOT_DUE_COLUMNS:
+            elif not_due and greyable:
                 cell.fill = not_due_fill
             cell_styles[key] = copy(cell._style)
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
