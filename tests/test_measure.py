@@ -74,3 +74,28 @@ def test_measurements_match_what_libreoffice_prints(tmp_path):
     assert len(tops) >= len(measure.wrap(TEXT, measure.column_points(30) - measure.CELL_PADDING_PT))
     assert len(tops) <= len(measure.wrap(TEXT, (measure.column_points(30) - measure.CELL_PADDING_PT)
                                          * measure.WORD_BREAK_SLACK))
+
+
+@pytest.mark.parametrize("lang", ["th", "th-en"])
+def test_the_sar_cards_indicator_rows_have_the_heights_fit_rows_gives(lang):
+    """The SAR Card writer measures each indicator row as it writes it (and `fit_rows` only
+    the other rows): every row ends with the height `fit_rows` gives the finished sheet."""
+    import random
+
+    from xlkpi.bench import good_agreement
+    from xlkpi.model import ROUNDS
+    from xlkpi.sample import sample_ministry
+    from xlkpi.workbook.layout import round_sheet
+    from xlkpi.workbook.sar import build_sar
+
+    agreements = [good_agreement(random.Random(seed), 5 + 9 * seed) for seed in range(4)] + sample_ministry()[:3]
+    checked = 0
+    for agreement in agreements:
+        wb = build_sar(agreement, lang=lang)
+        for round_ in ROUNDS:
+            ws = wb[round_sheet(round_)]
+            written = {r: d.height for r, d in ws.row_dimensions.items()}
+            measure.fit_rows(ws)
+            assert {r: d.height for r, d in ws.row_dimensions.items()} == written, (agreement.department, round_)
+            checked += len(written)
+    assert checked > 500

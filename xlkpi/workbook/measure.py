@@ -190,16 +190,35 @@ class CellBox:
 
 def _display(cell) -> str:
     value = cell.value
+    if isinstance(value, float):
+        return display_text(value, False, cell.number_format)
+    return display_text(value, cell.data_type == "f")
+
+
+def display_text(value, formula: bool = False, number_format: Optional[str] = None) -> str:
+    """What a cell shows, as far as its height is concerned."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith("=") and cell.data_type == "f":
+    if formula and isinstance(value, str) and value.startswith("="):
         return "0"  # a formula: its value is unknown here; it needs at least one line
     if isinstance(value, float):
-        fmt = cell.number_format or "General"
+        fmt = number_format or "General"
         if fmt.startswith("0.") and set(fmt[2:]) == {"0"}:
             return f"{value:.{len(fmt) - 2}f}"
         return f"{value:g}"
     return str(value)
+
+
+def text_area(width: Optional[float], default_size: float = DEFAULT_SIZE) -> float:
+    """The points a single cell of a column `width` units wide gives its text."""
+    return max(1.0, column_points(width, default_size) - CELL_PADDING_PT)
+
+
+def text_height(text: str, size: float, bold: bool, wrapped: bool, width_pt: float,
+                slack: float = WORD_BREAK_SLACK) -> float:
+    """The row height one cell's text needs: its lines, wrapped to `width_pt` when wrapped."""
+    lines = lines_needed(text, width_pt * slack, size, bold) if wrapped else text.count("\n") + 1
+    return height_for(lines, size, bold)
 
 
 def _merged_spans(ws) -> dict:
@@ -233,6 +252,13 @@ def _col_points(ws, col: int, default_size: float) -> float:
 
 def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
     """Every non-empty visible cell of a sheet with the room it has to print in."""
+    for cell, text, size, bold, wrapped, width, height, row, rows in _boxes(ws, default_size):
+        yield CellBox(cell.coordinate, text, size, bold, wrapped, width, height, row, rows)
+
+
+def _boxes(ws, default_size: float, wanted: Optional[set] = None) -> Iterable[tuple]:
+    """`cell_boxes` as plain tuples (cell, text, size, bold, wrapped, width, height, first row,
+    rows): what `fit_rows` reads for every cell of every sheet the generator writes."""
     spans = _merged_spans(ws)
     widths: dict = {}
     heights: dict = {}  # rows' heights do not change while the boxes are read
@@ -259,22 +285,26 @@ def cell_boxes(ws, default_size: float = DEFAULT_SIZE) -> Iterable[CellBox]:
     for (row, column), cell in sorted(ws._cells.items()):
         if cell._value is None or (row, column) in covered or row in hidden_rows:
             continue
-        text = _display(cell)
-        if not text:
+        if wanted is not None and row not in wanted:
             continue
         span = spans.get((row, column))
         if span is None:
-            r1, width, height = row, col_points(column), row_points(row)
+            r1, width = row, col_points(column)
+            if width == 0:  # a hidden column
+                continue
+            height = row_points(row)
         else:
             r1, c1 = span
             width = sum(col_points(c) for c in range(column, c1 + 1))
+            if width == 0:
+                continue
             height = sum(row_points(r) for r in range(row, r1 + 1))
-        if width == 0:
+        text = _display(cell)
+        if not text:
             continue
         font = cell.font
-        yield CellBox(cell.coordinate, text, float(font.sz or default_size), bool(font.b),
-                      bool(cell.alignment.wrap_text), max(1.0, width - CELL_PADDING_PT), height,
-                      row, r1 - row + 1)
+        yield (cell, text, float(font.sz or default_size), bool(font.b), bool(cell.alignment.wrap_text),
+               max(1.0, width - CELL_PADDING_PT), height, row, r1 - row + 1)
 
 
 def _default_size(ws) -> float:
@@ -291,17 +321,11 @@ def fit_rows(ws, rows: Optional[Iterable[int]] = None, minimum: float = 0.0, sla
     the workbook's Normal font once saved (the unit of column widths; `style.default_font`)."""
     wanted = set(rows) if rows is not None else None
     need: dict[int, float] = {}
-    for box in cell_boxes(ws, default_size):
-        if wanted is not None and box.first_row not in wanted:
-            continue
-        if box.wrapped:
-            lines = lines_needed(box.text, box.width_pt * slack, box.size, box.bold)
-        else:
-            lines = box.text.count("\n") + 1
-        height = height_for(lines, box.size, box.bold)
-        others = sum(_row_height(ws, r) for r in range(box.first_row + 1, box.first_row + box.rows)) \
-            if box.rows > 1 else 0.0
-        need[box.first_row] = max(need.get(box.first_row, 0.0), height - others)
+    for _cell, text, size, bold, wrapped, width_pt, _height, first_row, spanned in _boxes(ws, default_size, wanted):
+        height = text_height(text, size, bold, wrapped, width_pt, slack)
+        if spanned > 1:
+            height -= sum(_row_height(ws, r) for r in range(first_row + 1, first_row + spanned))
+        need[first_row] = max(need.get(first_row, 0.0), height)
     for row, height in need.items():
         current = ws.row_dimensions[row].height if grow_only else None
         ws.row_dimensions[row].height = max(minimum, height, current or 0.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from copy import copy
+from functools import lru_cache
 from pathlib import Path
 
 from .. import agreement as agreement_io
@@ -47,13 +48,18 @@ COVER_WIDTHS = {"A": 22, "B": 36}  # A4 portrait at 100 %
 NOT_DUE_TEXT = ("ไม่ต้องรายงาน", "not due")
 NOT_DUE_COLUMNS = (Col.RESULT, Col.SCORE, Col.WEIGHTED)  # greyed on a not-due row
 META_CHUNK = 30000  # characters per cell of the hidden agreement copy (Excel allows 32,767)
-#: An indicator row's cells, left to right: (column, its number, wrapped, a score, greyed when
-#: not due, always text)
-_BODY_COLUMNS = tuple(
-    (column, column_index(column), column in WRAPPED, column in (Col.SCORE, Col.WEIGHTED),
-     column in NOT_DUE_COLUMNS, column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME))
-    for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
-                   Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN))
+
+
+@lru_cache(maxsize=1)
+def _body_columns() -> tuple:
+    """An indicator row's cells, left to right: (column, its number, wrapped, a score, greyed
+    when not due, always text, the points its text has — 0 in a hidden column)."""
+    return tuple(
+        (column, column_index(column), column in WRAPPED, column in (Col.SCORE, Col.WEIGHTED),
+         column in NOT_DUE_COLUMNS, column in (Col.EXPLANATION, Col.EVIDENCE, Col.NAME),
+         0.0 if column in Col.HIDDEN else measure.text_area(WIDTHS.get(column)))
+        for column in (Col.ID, Col.NAME, Col.UNIT, Col.WEIGHT, Col.BASELINE, *Col.CRITERIA, Col.RESULT,
+                       Col.SCORE, Col.WEIGHTED, Col.EXPLANATION, Col.EVIDENCE, *Col.HIDDEN))
 
 
 def agreement_without_results(agreement: Agreement) -> dict:
@@ -257,7 +263,8 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
         inputs = set(input_columns(row, round_))
         not_due = row.applicable and not row.due(round_)
         bold = not part and ind.kind == GROUP
-        for column, index, wrapped, scored, greyable, text in _BODY_COLUMNS:
+        need = 0.0  # the row's height: what measure.fit_rows finds, measured as the cells are written
+        for column, index, wrapped, scored, greyable, text, area in _body_columns():
             cell = ws.cell(row=r, column=index)
             value = values.get(column)
             # only the generated formulas are formulas: agreement text (a unit "=1+1") stays text
@@ -268,6 +275,10 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
                     style.put_text(cell, value)
             elif value is not None:
                 cell.value = value
+            if area and value is not None:
+                shown = measure.display_text(value, column in formulas, "0.0000" if scored else None)
+                if shown:
+                    need = max(need, measure.text_height(shown, BODY_SIZE, bold, wrapped, area))
             # openpyxl hashes every style object it is given; build each combination once and
             # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
             key = (bold, wrapped, scored, column in inputs, cell.quotePrefix, not_due and greyable)
@@ -285,6 +296,8 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
             elif not_due and greyable:
                 cell.fill = not_due_fill
             cell_styles[key] = copy(cell._style)
+        if need:
+            ws.row_dimensions[r].height = need
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
             for column, text in zip(Col.CRITERIA, ind.milestones):
                 ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
@@ -327,7 +340,9 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
 
     _write_milestone_texts(ws, agreement, layout, lang)
     ws.freeze_panes = f"C{FIRST_ROW}"
-    measure.fit_rows(ws)
+    # the indicator rows were measured as they were written: the others here
+    body = {row.row for row in layout.rows}
+    measure.fit_rows(ws, rows={r for r, _column in ws._cells if r not in body})
     style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:{Col.EVIDENCE}{layout.last_row}"
 
