@@ -132,3 +132,19 @@ def test_a_recording_follows_openpyxl_where_the_generator_does_not_go_today():
     cells = real[0][0]["cells"]
     assert "C3" not in cells and "E5" not in cells and "F6" in cells
     assert cells["G7"][0] == "#'Sheet'!A1" and cells["B8"][1] == "A1+1"
+
+
+def test_a_recording_binds_values_as_openpyxl_does():
+    from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    values = ["=A1", "=", "#N/A", "#DIV/0!", "text", "x" * 40000, 3, 2.5, True, None, "-1"]
+    real, recorded = Workbook().active, RecordingWorkbook().active
+    for n, value in enumerate(values, start=1):
+        real.cell(row=n, column=1).value = value
+        recorded.cell(row=n, column=1).value = value
+        a, b = real.cell(row=n, column=1), recorded.cell(row=n, column=1)
+        assert (a.value, a.data_type) == (b.value, b.data_type), value
+    for ws in (real, recorded):
+        with pytest.raises(IllegalCharacterError):
+            ws.cell(row=99, column=1).value = "bad \x01 text"

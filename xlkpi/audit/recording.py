@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import DEFAULT_FONT, Alignment, Protection
 from openpyxl.styles.borders import DEFAULT_BORDER
 from openpyxl.styles.fills import DEFAULT_EMPTY_FILL
@@ -68,6 +68,22 @@ class RecordingCell(Cell):
         if styled:
             parts[7] = True
         self._parts = tuple(parts)
+
+    @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, value):
+        # openpyxl's binding (Cell._bind_value), without its detours for the common values
+        kind = type(value)
+        if kind is str and len(value) <= 32767 and ILLEGAL_CHARACTERS_RE.search(value) is None:
+            self._value = value
+            self.data_type = "f" if len(value) > 1 and value[0] == "=" else "e" if value in ERROR_CODES else "s"
+        elif kind is int or kind is float:
+            self._value, self.data_type = value, "n"
+        else:
+            self._bind_value(value)
 
     @property
     def has_style(self) -> bool:

@@ -282,10 +282,9 @@ def _boxes(ws, default_size: float, wanted: Optional[set] = None) -> Iterable[tu
     dims = ws.row_dimensions
     hidden_rows = {r for r, dim in dims.items() if dim.hidden}
     # the cells that exist, in reading order (iter_rows would create every empty one of the grid)
-    for (row, column), cell in sorted(ws._cells.items()):
+    cells = ws._cells.items() if wanted is None else [item for item in ws._cells.items() if item[0][0] in wanted]
+    for (row, column), cell in sorted(cells):
         if cell._value is None or (row, column) in covered or row in hidden_rows:
-            continue
-        if wanted is not None and row not in wanted:
             continue
         span = spans.get((row, column))
         if span is None:
