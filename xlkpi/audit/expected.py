@@ -175,13 +175,14 @@ class TrustedView:
         self.sheetnames = list(expected.sheetnames)
         self._inputs = expected.inputs
         self._actual = actual_values
-        self._expected = {(s.name, ref): c.value for s in expected.book.sheets for ref, c in s.cells.items()}
+        self._expected = {s.name: s.cells for s in expected.book.sheets}
 
     def get(self, sheet: str, cell: str):
         key = (sheet, cell)
         if key in self._inputs:
             return self._actual.get(key)
-        value = self._expected.get(key)
+        found = self._expected.get(sheet, {}).get(cell)
+        value = found.value if found is not None else None
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value
