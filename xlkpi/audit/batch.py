@@ -1,6 +1,7 @@
 """A ministry's batch: every workbook under some folders, audited in parallel across cores."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -37,16 +38,30 @@ def load_signed(agreement: Optional[Path]) -> tuple[dict, list[Finding]]:
     return signed, findings
 
 
-def _audit_one(args) -> AuditResult:
-    path, trust, round_, formulas = args
-    result = audit_file(path, trust, round_)
-    if formulas and result.readable:
-        from ..verify import formulas_findings
-        from ..workbook.layout import KIND_SAR
+_JOBS = [0]  # jobs this process has run
+FULL_COLLECTION_EVERY = 64
 
-        if result.kind == KIND_SAR:
-            result.findings.extend(formulas_findings(path))
-    return result
+
+def _audit_one(args) -> AuditResult:
+    """One workbook of a batch.  Python's cyclic garbage collector is held off while it is
+    audited (it would walk the process's objects again and again as the models are built: a
+    fifth of the time) and run on what the audit left once it is done, fully every 64 jobs:
+    memory stays flat in N."""
+    path, trust, round_, formulas = args
+    gc.disable()
+    try:
+        result = audit_file(path, trust, round_)
+        if formulas and result.readable:
+            from ..verify import formulas_findings
+            from ..workbook.layout import KIND_SAR
+
+            if result.kind == KIND_SAR:
+                result.findings.extend(formulas_findings(path))
+        return result
+    finally:
+        gc.enable()
+        _JOBS[0] += 1
+        gc.collect(2 if _JOBS[0] % FULL_COLLECTION_EVERY == 0 else 0)
 
 
 def audit_many(paths: list[Path], signed, round_: Optional[int] = None,
