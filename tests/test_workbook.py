@@ -404,3 +404,17 @@ def test_blank_workbooks_have_no_results_and_fit_the_fy2552_framework():
         assert sum(i.weight for i in back.leaves()) == pytest.approx(100)
         for ind in back.walk():
             assert ind.result == {} and all(p.result == {} for p in ind.parts), ind.id
+
+
+def test_validated_cells_are_written_as_rectangles_covering_exactly_them():
+    import random
+
+    from xlkpi.audit.ooxml import expand_ref
+    from xlkpi.workbook.sar import _runs
+
+    assert _runs(["F13", "G13", "H13", "I13", "J13", "K8", "K9", "K11"]) == ["K8:K9", "K11", "F13:J13"]
+    rng = random.Random(7)
+    for _ in range(300):
+        refs = [f"{c}{r}" for c in "DEFGHIJKLM" for r in range(5, 40) if rng.random() < 0.4]
+        if refs:
+            assert expand_ref(" ".join(_runs(refs))) == frozenset(refs)

@@ -28,6 +28,7 @@ from .layout import (
     NOT_MET,
     Col,
     column_index,
+    column_letter,
     input_columns,
     layout_names,
     quoted,
@@ -348,23 +349,36 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
 
 
 def _runs(refs: list) -> list:
-    """Cell addresses as ranges of consecutive rows per column: ["K7", "K8", "K10"] ->
-    ["K7:K8", "K10"] (what a validation covers, in as few ranges as Excel would write)."""
+    """Cell addresses as few rectangles: runs of consecutive rows per column, then neighbouring
+    columns with the same run side by side: ["F7", "G7", "F8", "G8", "K10"] -> ["F7:G8", "K10"]
+    (what a validation covers, as Excel would write it)."""
     by_column: dict = {}
     for ref in refs:
         letters = ref.rstrip("0123456789")
-        by_column.setdefault(letters, []).append(int(ref[len(letters):]))
-    out = []
-    for letters, rows in by_column.items():
+        by_column.setdefault(column_index(letters), []).append(int(ref[len(letters):]))
+    spans: dict = {}  # (first row, last row) -> columns
+    for column, rows in by_column.items():
         rows = sorted(set(rows))
         start = previous = rows[0]
         for row in rows[1:] + [None]:
             if row is not None and row == previous + 1:
                 previous = row
                 continue
-            out.append(f"{letters}{start}" if start == previous else f"{letters}{start}:{letters}{previous}")
+            spans.setdefault((start, previous), []).append(column)
             if row is not None:
                 start = previous = row
+    out = []
+    for (first, last), columns in spans.items():
+        columns.sort()
+        left = right = columns[0]
+        for column in columns[1:] + [None]:
+            if column is not None and column == right + 1:
+                right = column
+                continue
+            a, b = f"{column_letter(left)}{first}", f"{column_letter(right)}{last}"
+            out.append(a if a == b else f"{a}:{b}")
+            if column is not None:
+                left = right = column
     return out
 
 
