@@ -63,7 +63,47 @@ def compare(agreement, values: dict) -> list[Comparison]:
 
 
 def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
-    """Recalculate a SAR Card with `formulas` and compare every output with the engine."""
+    """Recalculate a SAR Card with `formulas` and compare every output with the engine.
+
+    The card is read once, by the audit's reader, for both the read-back and the
+    recalculation (`xlkpi.fastcalc.book`); a card holding anything that reader and openpyxl
+    could read differently, or that the fast path does not handle, is read with openpyxl as
+    before (`_verify_openpyxl`), so the outcome is the same either way.
+    """
+    from .fastcalc import Unsupported
+    from .fastcalc.book import Reread
+    from .workbook.readback import check_container
+
+    findings = check_container(path)
+    if findings:
+        return [], findings
+    try:
+        return _verify_read_once(Path(path))
+    except (Reread, Unsupported):
+        return _verify_openpyxl(path)
+
+
+def _verify_read_once(path: Path) -> tuple[list[Comparison], list[Finding]]:
+    from .audit.ooxml import read_book
+    from .fastcalc import computed_values
+    from .fastcalc.book import NoNames, Reread, book_contents
+    from .workbook.readback import agreement_from_workbook
+
+    try:
+        book = read_book(path)
+    except Exception as exc:  # openpyxl says what it makes of the file
+        raise Reread(str(exc)) from exc
+    constants, formulas_, titles, cells = book_contents(book)
+    agreement, findings, kind = agreement_from_workbook(cells, str(path))
+    if agreement is None:
+        return [], findings
+    if kind != KIND_SAR:
+        return [], findings + [_not_sar(path)]
+    return _compared(agreement, computed_values(constants, formulas_, NoNames(), titles), findings, path)
+
+
+def _verify_openpyxl(path) -> tuple[list[Comparison], list[Finding]]:
+    """`verify_file` with the card opened by openpyxl and recalculated by `recalc.formulas_values`."""
     from .recalc import formulas_values
     from .workbook.readback import open_workbook, agreement_from_workbook
 
@@ -75,9 +115,17 @@ def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
     if agreement is None:
         return [], findings
     if kind != KIND_SAR:
-        return [], findings + [error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
-                                     file=str(path))]
-    comparisons = compare(agreement, formulas_values(Path(path), book=wb))
+        return [], findings + [_not_sar(path)]
+    return _compared(agreement, formulas_values(Path(path), book=wb), findings, path)
+
+
+def _not_sar(path) -> Finding:
+    return error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
+                 file=str(path))
+
+
+def _compared(agreement, values: dict, findings: list, path) -> tuple[list[Comparison], list[Finding]]:
+    comparisons = compare(agreement, values)
     for c in comparisons:
         if not c.agrees:
             findings.append(error(

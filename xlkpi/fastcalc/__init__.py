@@ -261,10 +261,6 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
     """
     import time
 
-    from ..recalc import _plain, install_excel_semantics
-
-    install_excel_semantics()
-    compiled = _COMPILED[0]
     t0 = time.process_time()
     try:
         if book is None:
@@ -275,6 +271,21 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
         constants, formulas_ = _contents(book, own_reader=True)
     names = _defined_names(book)
     titles = {ws.title.upper(): ws.title for ws in book.worksheets}
+    if timings is not None:
+        timings["read"] = time.process_time() - t0
+    return computed_values(constants, formulas_, names, titles, timings)
+
+
+def computed_values(constants: dict, formulas_: list, names: dict, titles: dict,
+                    timings: dict | None = None) -> dict[tuple[str, str], object]:
+    """`formulas_values` of a workbook already read: its constants and formulas as
+    `_contents` (or `book.book_contents`) gives them, its defined names, its sheets' titles."""
+    import time
+
+    from ..recalc import _plain, install_excel_semantics
+
+    install_excel_semantics()
+    compiled = _COMPILED[0]
     t1 = time.process_time()
     cells = _compile_cells(formulas_, names)
     t2 = time.process_time()
@@ -283,7 +294,7 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
            for (sheet, row, col), array in computed.items()}
     t3 = time.process_time()
     if timings is not None:
-        timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,
+        timings.update(shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,
                        formula_cells=len(cells))
     return out
 
