@@ -93,13 +93,14 @@ def _verify_read_once(path: Path) -> tuple[list[Comparison], list[Finding]]:
         book = read_book(path)
     except Exception as exc:  # openpyxl says what it makes of the file
         raise Reread(str(exc)) from exc
-    constants, formulas_, titles, cells = book_contents(book)
+    constants, formulas_, titles, cells, unsure = book_contents(book)
     agreement, findings, kind = agreement_from_workbook(cells, str(path))
     if agreement is None:
         return [], findings
     if kind != KIND_SAR:
         return [], findings + [_not_sar(path)]
-    return _compared(agreement, computed_values(constants, formulas_, NoNames(), titles), findings, path)
+    values = computed_values(constants, formulas_, NoNames(), titles, unsure=unsure)
+    return _compared(agreement, values, findings, path)
 
 
 def _verify_openpyxl(path) -> tuple[list[Comparison], list[Finding]]:

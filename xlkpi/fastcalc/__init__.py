@@ -145,8 +145,9 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
     return cells
 
 
-def _dependency_order(cells: dict) -> list:
-    """Formula cells, each after the formula cells it refers to (Kahn); a cycle is Unsupported."""
+def _dependency_order(cells: dict, unsure: frozenset = frozenset()) -> list:
+    """Formula cells, each after the formula cells it refers to (Kahn); a cycle is Unsupported,
+    a reference to an `unsure` cell is `book.Reread`."""
     users: dict = {}
     pending = {}
     for at, cell in cells.items():
@@ -156,6 +157,10 @@ def _dependency_order(cells: dict) -> list:
                 for c in range(c1, c2 + 1):
                     if (ref_sheet, r, c) in cells:
                         deps.add((ref_sheet, r, c))
+                    elif unsure and (ref_sheet, r, c) in unsure:
+                        from .book import Reread
+
+                        raise Reread(f"{at} refers to a text cell read as blank")
         pending[at] = len(deps)
         for d in deps:
             users.setdefault(d, []).append(at)
@@ -277,9 +282,10 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
 
 
 def computed_values(constants: dict, formulas_: list, names: dict, titles: dict,
-                    timings: dict | None = None) -> dict[tuple[str, str], object]:
+                    timings: dict | None = None, unsure: frozenset = frozenset()) -> dict[tuple[str, str], object]:
     """`formulas_values` of a workbook already read: its constants and formulas as
-    `_contents` (or `book.book_contents`) gives them, its defined names, its sheets' titles."""
+    `_contents` (or `book.book_contents`) gives them, its defined names, its sheets' titles,
+    and the cells no formula may refer to (`book.book_contents`' unsure cells)."""
     import time
 
     from ..recalc import _plain, install_excel_semantics
@@ -289,7 +295,7 @@ def computed_values(constants: dict, formulas_: list, names: dict, titles: dict,
     t1 = time.process_time()
     cells = _compile_cells(formulas_, names)
     t2 = time.process_time()
-    computed = _evaluate(_dependency_order(cells), constants)
+    computed = _evaluate(_dependency_order(cells, unsure), constants)
     out = {(titles[sheet], f"{_col_letters(col)}{row}"): _plain(array)
            for (sheet, row, col), array in computed.items()}
     t3 = time.process_time()

@@ -12,7 +12,8 @@ the workbook with openpyxl as before. That is so for
   `read_book` reads a float);
 - a boolean constant (openpyxl reads "2" as TRUE), a t="d" date cell;
 - a text holding "_x" (an _xHHHH_ escape, which readers decode differently), and a text cell
-  that `read_book` reads as blank (openpyxl reads an empty text as "");
+  that `read_book` reads as blank (openpyxl reads an empty text as "") if a formula refers
+  to it (the read-back takes "" and blank alike);
 - container findings (macros, external links, parts declaring entities);
 - a formula using a defined name (`read_book` keeps names without their $ signs).
 
@@ -61,10 +62,13 @@ class BookCells:
         return self.values.get((sheet, cell))
 
 
-def book_contents(book) -> tuple[dict, list, dict, BookCells]:
+def book_contents(book) -> tuple[dict, list, dict, BookCells, frozenset]:
     """(constants by (SHEET, row, col), formulas as (SHEET, row, col, text), titles by SHEET,
-    the cells for the read-back) of an `ooxml.Book`, as `fastcalc._contents` and openpyxl
-    give them; raises `Reread` (or `Unsupported`, which the caller also reads again)."""
+    the cells for the read-back, the unsure cells) of an `ooxml.Book`, as `fastcalc._contents`
+    and openpyxl give them; raises `Reread` (or `Unsupported`, which the caller also reads
+    again). The unsure cells are text cells `read_book` reads as blank: an empty text, which
+    openpyxl reads as "" (a generated card holds many), or a text cell without a value; a
+    formula referring to one means `Reread` (`computed_values`)."""
     from ..audit.ooxml import CELL_RE
     from ..workbook.layout import column_index
 
@@ -75,6 +79,7 @@ def book_contents(book) -> tuple[dict, list, dict, BookCells]:
     formulas_: list = []
     titles: dict = {}
     values: dict = {}  # (title, "A1") → the value openpyxl reads
+    unsure: set = set()  # text cells read as blank, which openpyxl may read as ""
     places: dict = {}  # "A1" → (row, col), shared by the sheets
     for ws in book.sheets:
         sheet = ws.name.upper()
@@ -92,8 +97,8 @@ def book_contents(book) -> tuple[dict, list, dict, BookCells]:
                 formulas_.append((sheet, place[0], place[1], text.replace("\n", "")))
                 continue
             if value is None:
-                if kind in _TEXT_KINDS:
-                    raise Reread(f"{ws.name}!{ref}: an empty text")
+                if kind in _TEXT_KINDS:  # "" or nothing: the read-back takes both as blank
+                    unsure.add((sheet, place[0], place[1]))
                 continue
             if kind == "e" or isinstance(value, tuple):
                 raise Unsupported(f"{ws.name}!{ref}: an error or formula-like value")
@@ -116,4 +121,4 @@ def book_contents(book) -> tuple[dict, list, dict, BookCells]:
             else:
                 raise Reread(f"{ws.name}!{ref}: a cell of type {kind}")
             constants[sheet, place[0], place[1]] = values[ws.name, ref] = value
-    return constants, formulas_, titles, BookCells([ws.name for ws in book.sheets], values)
+    return constants, formulas_, titles, BookCells([ws.name for ws in book.sheets], values), frozenset(unsure)
