@@ -107,3 +107,57 @@ def test_audit_with_formulas_adds_the_recalculation(ministry):
     for good in ministry["good"]:
         assert verify_findings(both, good.name) == []
     assert both["summary"]["findings_by_code"]["VERIFY-DIFF"] == len(found)
+
+
+def _outcome(result) -> tuple:
+    comparisons, findings = result
+    return ([(c.name, c.sheet, c.cell, repr(c.engine), type(c.workbook).__name__, repr(c.workbook))
+             for c in comparisons], [f.to_dict() for f in findings])
+
+
+def _typed(source: Path, out: Path, agreement, values: list, date_format: bool = False) -> Path:
+    """`source` with the results of threshold leaves typed as `values`, in turn (every other
+    one in a date format, if `date_format`)."""
+    from openpyxl import load_workbook
+
+    names = layout_names(sar_layout(agreement))
+    wb = load_workbook(source)
+    leaves = [i for i in agreement.leaves() if i.kind == THRESHOLD and i.applicable and not i.granted]
+    for n, leaf in enumerate(leaves):
+        key = name_for(leaf.id, 12, "result")
+        if key in names:
+            sheet, cell = names[key]
+            wb[sheet][cell] = values[n % len(values)]
+            if date_format and n % 2:
+                wb[sheet][cell].number_format = "d mmm yyyy"
+    wb.save(out)
+    return out
+
+
+def test_read_once_gives_what_openpyxl_gives(ministry, tmp_path):
+    """`xlkpi verify` reads a card once with the audit's reader; its comparisons and findings
+    are those of the card opened by openpyxl, on varied cards (every indicator kind, groups,
+    one to three rounds, rows not due), a tampered card, a template, results typed as text;
+    a card with a result in a date format is read with openpyxl."""
+    from xlkpi import verify
+    from xlkpi.fastcalc.book import Reread
+    from xlkpi.sample import random_agreement, sample_ministry
+    from xlkpi.workbook.sar import write_sar
+
+    cards = [*ministry["good"], ministry["tampered"], ministry["template"]]
+    for n, (seed, leaves, rounds) in enumerate([(31, 10, (6,)), (32, 14, (6, 12)), (33, 24, (6, 9, 12))]):
+        cards.append(write_sar(random_agreement(random.Random(seed), leaves, rounds=rounds), tmp_path / f"r{n}.xlsx"))
+    cards.append(write_sar(sample_ministry()[3], tmp_path / "sample.xlsx"))
+    agreement = _agreement(34, 12)
+    source = write_sar(agreement, tmp_path / "typed-source.xlsx")
+    cards.append(_typed(source, tmp_path / "text.xlsx", agreement, ["85", 70, "=1/0", 90.5, "ไม่มี"]))
+    dated = _typed(source, tmp_path / "dated.xlsx", agreement, [45000.0, 45001.0], True)
+    for card in cards:
+        read_once = _outcome(verify._verify_read_once(Path(card)))  # the audit's reader takes it
+        assert read_once == _outcome(verify._verify_openpyxl(card)), card
+        assert _outcome(verify.verify_file(card)) == read_once
+    assert any(f["code"] == "SAR-RESULT-NOT-NUMBER" for f in _outcome(verify.verify_file(cards[-1]))[1])
+    with pytest.raises(Reread, match="a date"):
+        verify._verify_read_once(dated)
+    assert _outcome(verify.verify_file(dated)) == _outcome(verify._verify_openpyxl(dated))
+    assert any(f["code"] == "SAR-RESULT-NOT-NUMBER" for f in _outcome(verify.verify_file(dated))[1])
