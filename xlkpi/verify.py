@@ -52,14 +52,20 @@ def expected_values(agreement) -> dict:
     return expected
 
 
-def compare(agreement, values: dict) -> list[Comparison]:
-    """Engine vs a workbook's values ((sheet, cell) -> value) at every output cell."""
-    names = layout_names(sar_layout(agreement))
+def compare(agreement, values: dict, outputs: dict | None = None) -> list[Comparison]:
+    """Engine vs a workbook's values ((sheet, cell) -> value) at every output cell.
+
+    `outputs` is `output_cells(agreement)` if the caller has it."""
     out = []
-    for name, engine_value in expected_values(agreement).items():
-        sheet, cell = names[name]
+    for name, (sheet, cell, engine_value) in (outputs or output_cells(agreement)).items():
         out.append(Comparison(name, sheet, cell, engine_value, values.get((sheet, cell))))
     return out
+
+
+def output_cells(agreement) -> dict:
+    """Defined name -> (sheet, cell, the engine's value) of every score, weighted score and total."""
+    names = layout_names(sar_layout(agreement))
+    return {name: (*names[name], value) for name, value in expected_values(agreement).items()}
 
 
 def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
@@ -99,8 +105,10 @@ def _verify_read_once(path: Path) -> tuple[list[Comparison], list[Finding]]:
         return [], findings
     if kind != KIND_SAR:
         return [], findings + [_not_sar(path)]
-    values = computed_values(constants, formulas_, NoNames(), titles, unsure=unsure)
-    return _compared(agreement, values, findings, path)
+    outputs = output_cells(agreement)
+    values = computed_values(constants, formulas_, NoNames(), titles, unsure=unsure,
+                             wanted=[(sheet, cell) for sheet, cell, _ in outputs.values()])
+    return _compared(agreement, values, findings, path, outputs)
 
 
 def _verify_openpyxl(path) -> tuple[list[Comparison], list[Finding]]:
@@ -125,8 +133,8 @@ def _not_sar(path) -> Finding:
                  file=str(path))
 
 
-def _compared(agreement, values: dict, findings: list, path) -> tuple[list[Comparison], list[Finding]]:
-    comparisons = compare(agreement, values)
+def _compared(agreement, values: dict, findings: list, path, outputs=None) -> tuple[list[Comparison], list[Finding]]:
+    comparisons = compare(agreement, values, outputs)
     for c in comparisons:
         if not c.agrees:
             findings.append(error(

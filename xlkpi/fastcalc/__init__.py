@@ -145,34 +145,56 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
     return cells
 
 
-def _dependency_order(cells: dict, unsure: frozenset = frozenset()) -> list:
-    """Formula cells, each after the formula cells it refers to (Kahn); a cycle is Unsupported,
-    a reference to an `unsure` cell is `book.Reread`."""
-    users: dict = {}
-    pending = {}
-    for at, cell in cells.items():
-        deps = set()
-        for ref_sheet, r1, c1, r2, c2 in cell.inputs:
+def _places(wanted) -> list:
+    """(sheet, "A1") cells as (SHEET, row, col)."""
+    from ..workbook.layout import column_index
+
+    out = []
+    for sheet, ref in wanted:
+        letters = ref.rstrip("0123456789")
+        out.append((sheet.upper(), int(ref[len(letters):]), column_index(letters)))
+    return out
+
+
+def _dependency_order(cells: dict, unsure: frozenset = frozenset(), roots=None) -> list:
+    """Formula cells, each after the formula cells it refers to (depth first): all of them, or
+    those among `roots` ((SHEET, row, col)) and those they refer to, in turn. A cycle is
+    Unsupported, a reference to an `unsure` cell is `book.Reread`."""
+    def deps(at) -> list:
+        found = []
+        for ref_sheet, r1, c1, r2, c2 in cells[at].inputs:
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     if (ref_sheet, r, c) in cells:
-                        deps.add((ref_sheet, r, c))
+                        found.append((ref_sheet, r, c))
                     elif unsure and (ref_sheet, r, c) in unsure:
                         from .book import Reread
 
                         raise Reread(f"{at} refers to a text cell read as blank")
-        pending[at] = len(deps)
-        for d in deps:
-            users.setdefault(d, []).append(at)
-    order = [at for at, n in pending.items() if n == 0]
-    for at in order:  # grows while it is walked
-        for u in users.get(at, ()):
-            pending[u] -= 1
-            if pending[u] == 0:
-                order.append(u)
-    if len(order) != len(cells):
-        raise Unsupported("a circular reference")
-    return [cells[at] for at in order]
+        return found
+
+    order: list = []
+    state: dict = {}  # 1: its inputs are being ordered; 2: ordered
+    for root in (cells if roots is None else roots):
+        if root in state or root not in cells:
+            continue
+        state[root] = 1
+        stack = [(root, iter(deps(root)))]
+        while stack:
+            at, pending = stack[-1]
+            for d in pending:
+                seen = state.get(d)
+                if seen is None:
+                    state[d] = 1
+                    stack.append((d, iter(deps(d))))
+                    break
+                if seen == 1:
+                    raise Unsupported("a circular reference")
+            else:
+                stack.pop()
+                state[at] = 2
+                order.append(cells[at])
+    return order
 
 
 def _evaluate(order: list, constants: dict) -> dict:
@@ -282,10 +304,15 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
 
 
 def computed_values(constants: dict, formulas_: list, names: dict, titles: dict,
-                    timings: dict | None = None, unsure: frozenset = frozenset()) -> dict[tuple[str, str], object]:
+                    timings: dict | None = None, unsure: frozenset = frozenset(),
+                    wanted=None) -> dict[tuple[str, str], object]:
     """`formulas_values` of a workbook already read: its constants and formulas as
     `_contents` (or `book.book_contents`) gives them, its defined names, its sheets' titles,
-    and the cells no formula may refer to (`book.book_contents`' unsure cells)."""
+    and the cells no formula may refer to (`book.book_contents`' unsure cells).
+
+    `wanted`, when given, are the (sheet, "A1") cells asked for: only they and the formula
+    cells they depend on are computed (a cell's value depends on nothing else), and the
+    values of those are given."""
     import time
 
     from ..recalc import _plain, install_excel_semantics
@@ -295,7 +322,8 @@ def computed_values(constants: dict, formulas_: list, names: dict, titles: dict,
     t1 = time.process_time()
     cells = _compile_cells(formulas_, names)
     t2 = time.process_time()
-    computed = _evaluate(_dependency_order(cells, unsure), constants)
+    order = _dependency_order(cells, unsure, None if wanted is None else _places(wanted))
+    computed = _evaluate(order, constants)
     out = {(titles[sheet], f"{_col_letters(col)}{row}"): _plain(array)
            for (sheet, row, col), array in computed.items()}
     t3 = time.process_time()
