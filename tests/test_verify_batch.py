@@ -161,3 +161,25 @@ def test_read_once_gives_what_openpyxl_gives(ministry, tmp_path):
         verify._verify_read_once(dated)
     assert _outcome(verify.verify_file(dated)) == _outcome(verify._verify_openpyxl(dated))
     assert any(f["code"] == "SAR-RESULT-NOT-NUMBER" for f in _outcome(verify.verify_file(dated))[1])
+
+
+def _job_and_process(job):
+    import os
+
+    return job, os.getpid()
+
+
+def test_parallel_map_runs_the_first_job_here_then_the_rest_in_workers():
+    """The first job warms this process, which the workers start as copies of; the results
+    come in the jobs' order, and garbage collection is back to normal afterwards."""
+    import gc
+    import os
+
+    from xlkpi.batch import parallel_map
+
+    results = list(parallel_map(_job_and_process, list(range(9)), workers=2))
+    assert [job for job, _ in results] == list(range(9))
+    assert results[0][1] == os.getpid()
+    assert all(pid != os.getpid() for _, pid in results[1:])
+    assert gc.get_freeze_count() == 0
+    assert {pid for _, pid in parallel_map(_job_and_process, [1, 2, 3], workers=2)} == {os.getpid()}
