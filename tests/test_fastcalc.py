@@ -279,6 +279,7 @@ def test_element_kernels_give_what_the_functions_give():
     ({"A1": "date", "B1": "=A1+1"}, "a date"),
     ({"A1": True, "B1": "=A1+1"}, "type b"),
     ({"A1": "line_x000D_break", "B1": '=A1&"!"'}, "an escape"),
+    ({"A1": "linex005F_break", "B1": '=A1&"!"'}, "an escape"),
     ({"A1": "", "B1": '=A1&"!"'}, "read as blank"),
     ({"A1": 1234567890123456, "B1": "=A1+1"}, "15 digits"),
     ({"A1": 5, "B1": "=A1+1", "C1": "=B1*kpi"}, "defined name"),

@@ -11,11 +11,16 @@ the workbook with openpyxl as before. That is so for
   finite, or a whole number of 15 digits or more (openpyxl keeps "1234567890123456" exact,
   `read_book` reads a float);
 - a boolean constant (openpyxl reads "2" as TRUE), a t="d" date cell;
-- a text holding "_x" (an _xHHHH_ escape, which readers decode differently), and a text cell
+- a text holding "_x" or "x005F_" (escapes, which readers decode differently), and a text cell
   that `read_book` reads as blank (openpyxl reads an empty text as "") if a formula refers
   to it (the read-back takes "" and blank alike);
 - container findings (macros, external links, parts declaring entities);
 - a formula using a defined name (`read_book` keeps names without their $ signs).
+
+One difference is left as it is: a text made of runs (rich text) is joined by `read_book` in
+the order written and by openpyxl with the unformatted part first; they differ only for a
+text mixing both ways, which no spreadsheet program writes, and `xlkpi verify` then reads
+it as the audit does.
 
 A whole number is given as an int, as openpyxl reads "85" (the way openpyxl and LibreOffice
 write whole numbers); a fractional one as a float to 15 significant digits, as
@@ -103,7 +108,7 @@ def book_contents(book) -> tuple[dict, list, dict, BookCells, frozenset]:
             if kind == "e" or isinstance(value, tuple):
                 raise Unsupported(f"{ws.name}!{ref}: an error or formula-like value")
             if kind in _TEXT_KINDS:
-                if "_x" in value:
+                if "_x" in value or "x005F_" in value:  # openpyxl drops "x005F_"
                     raise Reread(f"{ws.name}!{ref}: a text with an escape")
             elif kind == "n" and type(value) is float:
                 if c.style in dates:
