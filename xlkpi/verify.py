@@ -3,7 +3,9 @@
 The workbook is read back (its results are the officer's inputs), scored by the Python
 engine, and recalculated by the `formulas` package with Excel's semantics installed (each
 formula shape compiled once, `xlkpi.fastcalc`); every score, weighted score and total must
-agree to 4 decimals. `verify_one` is one file of a batch (`xlkpi verify FOLDER`), and
+agree to 4 decimals. The card is read once, by the audit's reader, for both (and only the
+score cells and what they depend on are computed); a card that reader and openpyxl could
+read differently is read with openpyxl (`xlkpi.fastcalc.book`). `verify_one` is one file of a batch (`xlkpi verify FOLDER`), and
 `formulas_findings` is the check `xlkpi audit --formulas` adds.
 """
 from __future__ import annotations
@@ -133,7 +135,8 @@ def _not_sar(path) -> Finding:
                  file=str(path))
 
 
-def _compared(agreement, values: dict, findings: list, path, outputs=None) -> tuple[list[Comparison], list[Finding]]:
+def _compared(agreement, values: dict, findings: list, path,
+              outputs=None) -> tuple[list[Comparison], list[Finding]]:
     comparisons = compare(agreement, values, outputs)
     for c in comparisons:
         if not c.agrees:

@@ -17,6 +17,9 @@ each) and computes through one schedula dispatcher over the whole workbook: 6-12
    same arguments is not computed again; a one-cell step calls `formulas`' element
    function without numpy's vectorize.
 
+`formulas_values` reads the workbook with openpyxl; `computed_values` takes it already read,
+as `book.book_contents` reads it from the audit's reader for `xlkpi verify`.
+
 Whatever this does not handle — array formulas, error literals in cells, names that are not
 plain references, external references, a circular reference — raises `Unsupported`, and
 `xlkpi.recalc.formulas_values` computes the workbook with the plain `ExcelModel` instead.
