@@ -5,8 +5,9 @@ engine, and recalculated by the `formulas` package with Excel's semantics instal
 formula shape compiled once, `xlkpi.fastcalc`); every score, weighted score and total must
 agree to 4 decimals. The card is read once, by the audit's reader, for both (and only the
 score cells and what they depend on are computed); a card that reader and openpyxl could
-read differently is read with openpyxl (`xlkpi.fastcalc.book`). `verify_one` is one file of a batch (`xlkpi verify FOLDER`), and
-`formulas_findings` is the check `xlkpi audit --formulas` adds.
+read differently is read with openpyxl (`xlkpi.fastcalc.book`). `verify_one` is one file of
+a batch (`xlkpi verify FOLDER`), and `formulas_findings` is the check `xlkpi audit --formulas`
+adds.
 """
 from __future__ import annotations
 
