@@ -365,3 +365,23 @@ def test_shared_formulas_read_alike(tmp_path, seed, leaves):
     fast, plain, _ = fast_and_plain(tmp_path / "shared.xlsx")
     assert_same_values(fast, plain)
     assert plain == formulas_values(path, fast=False)
+
+
+def test_only_the_cells_asked_for_and_what_they_depend_on(tmp_path):
+    """`xlkpi verify` asks for the score cells only: they get the values the whole workbook's
+    computation gives them, and cells no score depends on are not computed."""
+    from xlkpi.audit.ooxml import read_book
+    from xlkpi.fastcalc.book import NoNames, book_contents
+    from xlkpi.sample import random_agreement
+    from xlkpi.verify import output_cells
+
+    agreement = random_agreement(random.Random(6), 16, rounds=(6, 9, 12))
+    path = _sar(agreement, tmp_path / "sar.xlsx")
+    constants, formulas_, titles, _cells, unsure = book_contents(read_book(path))
+    everything = fastcalc.computed_values(constants, formulas_, NoNames(), titles, unsure=unsure)
+    wanted = [(sheet, cell) for sheet, cell, _ in output_cells(agreement).values()]
+    asked = fastcalc.computed_values(constants, formulas_, NoNames(), titles, unsure=unsure, wanted=wanted)
+    # (a row not due in a round has no formula there)
+    assert set(wanted) & set(everything) <= set(asked) < set(everything)
+    assert len(asked) < 0.9 * len(everything)
+    assert_same_values(asked, {key: everything[key] for key in asked})
