@@ -183,3 +183,47 @@ def test_parallel_map_runs_the_first_job_here_then_the_rest_in_workers():
     assert all(pid != os.getpid() for _, pid in results[1:])
     assert gc.get_freeze_count() == 0
     assert {pid for _, pid in parallel_map(_job_and_process, [1, 2, 3], workers=2)} == {os.getpid()}
+
+
+def test_read_once_on_the_audit_corpus_mutations(tmp_path):
+    """The audit corpus's hand edits of a card's XML (tests/corpus.py) — a formula made a
+    constant, weights and thresholds changed (a 17-digit one too), text and
+    formula injections, rows inserted, a sheet deleted, macros, broken files: `verify_file`
+    gives what the card opened by openpyxl gives."""
+    import corpus as c
+
+    from xlkpi import verify
+    from xlkpi.workbook.layout import Col, round_sheet
+    from xlkpi.workbook.readback import check_container
+    from xlkpi.workbook.sar import write_sar
+
+    agreement = c.corpus_agreement()
+    good = write_sar(agreement, tmp_path / "good.xlsx")
+    r = c.first_threshold_row(agreement).row
+    second = sar_layout(agreement).rows[1].row
+    out = tmp_path / "bad"
+    out.mkdir()
+    files = [
+        good,
+        c.formula_to_constant(good, out / "formula-constant.xlsx", f"{Col.SCORE}{r}"),
+        c.constant_value(good, out / "weight.xlsx", f"{Col.WEIGHT}{r}", "99"),
+        c.constant_value(good, out / "threshold.xlsx", f"{Col.CRITERIA[0]}{r}", "-12345"),
+        c.constant_value(good, out / "long.xlsx", f"{Col.CRITERIA[0]}{r}", "12345678901234567"),
+        c.constant_value(good, out / "point-zero.xlsx", f"{Col.CRITERIA[0]}{r}", "80.0"),
+        c.strip_protection(good, out / "protection.xlsx"),
+        c.text_in_cell(good, out / "text-result.xlsx", f"{Col.RESULT}{r}", "ประมาณ 80"),
+        c.text_in_cell(good, out / "injection.xlsx", f"{Col.EXPLANATION}{r}", '=HYPERLINK("http://x.example","x")'),
+        c.insert_rows(good, out / "rows-inserted.xlsx", second),
+        c.delete_sheet(good, out / "sheet-deleted.xlsx", round_sheet(6)),
+        c.truncate(good, out / "truncated.xlsx"),
+        c.not_excel(out / "not-excel.xlsx"),
+        c.with_macros(good, out / "macros.xlsm"),
+    ]
+    codes = set()
+    for path in files:
+        found = check_container(path)
+        openpyxl_way = ([], found) if found else verify._verify_openpyxl(path)
+        outcome = _outcome(verify.verify_file(path))
+        assert outcome == _outcome(openpyxl_way), path.name
+        codes |= {f["code"] for f in outcome[1]}
+    assert {"VERIFY-DIFF", "SAR-RESULT-NOT-NUMBER", "WB-CORRUPT", "WB-NOT-EXCEL"} <= codes
