@@ -24,7 +24,9 @@ it as the audit does.
 
 A whole number is given as an int, as openpyxl reads "85" (the way openpyxl and LibreOffice
 write whole numbers); a fractional one as a float to 15 significant digits, as
-`install_excel_semantics` loads it. Shared formulas come expanded by `read_book`.
+`install_excel_semantics` loads it. A whole number written "85.0" (by hand) is an int here
+and a float to openpyxl; below 10^15 both compute alike, but for a power so large that a
+float overflows where an int does not. Shared formulas come expanded by `read_book`.
 """
 from __future__ import annotations
 
