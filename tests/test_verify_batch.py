@@ -187,9 +187,9 @@ def test_parallel_map_runs_the_first_job_here_then_the_rest_in_workers():
 
 def test_read_once_on_the_audit_corpus_mutations(tmp_path):
     """The audit corpus's hand edits of a card's XML (tests/corpus.py) — a formula made a
-    constant, weights and thresholds changed (a 17-digit one too), text and
-    formula injections, rows inserted, a sheet deleted, macros, broken files: `verify_file`
-    gives what the card opened by openpyxl gives."""
+    constant, weights and thresholds changed (a 17-digit one, a whole one written "80.0"),
+    text and formula injections, rows inserted, a sheet deleted, macros, an array formula,
+    broken files: `verify_file` gives what the card opened by openpyxl gives."""
     import corpus as c
 
     from xlkpi import verify
@@ -218,6 +218,9 @@ def test_read_once_on_the_audit_corpus_mutations(tmp_path):
         c.truncate(good, out / "truncated.xlsx"),
         c.not_excel(out / "not-excel.xlsx"),
         c.with_macros(good, out / "macros.xlsm"),
+        # an array formula, which the audit's reader does not tell apart: the same scores
+        c.edit_sheet_xml(good, out / "array.xlsx", c.SAR_SHEET, lambda t: c.replace_cell(
+            t, f"{Col.SCORE}{r}", lambda x: x.replace("<f>", f'<f t="array" ref="{Col.SCORE}{r}">'))),
     ]
     codes = set()
     for path in files:
