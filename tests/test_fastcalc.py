@@ -385,3 +385,22 @@ def test_only_the_cells_asked_for_and_what_they_depend_on(tmp_path):
     assert set(wanted) & set(everything) <= set(asked) < set(everything)
     assert len(asked) < 0.9 * len(everything)
     assert_same_values(asked, {key: everything[key] for key in asked})
+
+
+def test_a_formula_naming_a_sheet_is_read_on_each_sheet(tmp_path):
+    """=A2+S!A2 refers to one place twice on sheet S (the shape of =A1+A1) and to two places
+    on sheet T: the same formula at the same cell of both sheets is not read once for both."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    s = wb.active
+    s.title = "S"
+    t = wb.create_sheet("T")
+    s["A1"], s["A2"], t["A2"] = 1, 10, 100
+    s["B1"], s["B2"], t["B2"] = "=A1+A1", "=A2+S!A2", "=A2+S!A2"
+    path = tmp_path / "sheets.xlsx"
+    wb.save(path)
+    fastcalc.forget()
+    fast, plain, _ = fast_and_plain(path)
+    assert fast["S", "B2"] == 20 and fast["T", "B2"] == 110
+    assert_same_values(fast, plain)

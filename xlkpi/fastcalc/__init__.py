@@ -105,7 +105,7 @@ def _contents(book, own_reader: bool) -> tuple[dict, list]:
     return constants, formulas_
 
 
-_PLACED: dict = {}  # (formula, row, col) → (program, its inputs' places), across workbooks
+_PLACED: dict = {}  # (formula, row, col, sheet) → (program, its inputs' places), across workbooks
 _PLACED_LIMIT = 20_000
 
 
@@ -121,11 +121,13 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
 
     The same formula at the same place (the three round sheets of a SAR Card, the same row
     in the next department's card) is read once; a formula using a defined name is read
-    anew in every workbook, whose names may differ.
+    anew in every workbook, whose names may differ; one naming a sheet, on each sheet (on
+    its own sheet, =A2+S!A2 refers to one place twice, elsewhere to two).
     """
     cells: dict = {}
     for sheet, row, col, text in formulas_:
-        placed = _PLACED.get((text, row, col))
+        at = (text, row, col, sheet if "!" in text else None)
+        placed = _PLACED.get(at)
         if placed is None:
             if "[" in _STRINGS.sub("", text):
                 raise Unsupported(f"an external or structured reference: {text}")
@@ -141,7 +143,7 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
             if not shape.names:
                 if len(_PLACED) >= _PLACED_LIMIT:
                     _PLACED.clear()
-                _PLACED[text, row, col] = placed
+                _PLACED[at] = placed
         program, places = placed
         inputs = [(ref_sheet or sheet, r1, c1, r2, c2) for ref_sheet, r1, c1, r2, c2 in places]
         cells[sheet, row, col] = _Cell((sheet, row, col), program, inputs)
