@@ -25,10 +25,30 @@ def assert_same_values(fast: dict, plain: dict) -> None:
     assert differ == [], differ[:10]
 
 
-def fast_and_plain(path: Path) -> tuple[dict, dict, dict]:
+def book_values(path: Path, timings: dict | None = None) -> dict:
+    """The fast path on the cells of the audit's reader (`xlkpi verify`'s way); raises
+    `Reread` where that reader and openpyxl could read a cell differently."""
+    from xlkpi.audit.ooxml import read_book
+    from xlkpi.fastcalc.book import NoNames, book_contents
+
+    constants, formulas_, titles, _cells, unsure = book_contents(read_book(path))
+    return fastcalc.computed_values(constants, formulas_, NoNames(), titles, timings, unsure)
+
+
+def fast_and_plain(path: Path, reread: bool = False) -> tuple[dict, dict, dict]:
+    """The fast path's values (from openpyxl's reading and, unless `reread` says the audit's
+    reader must give way, from the audit's reader too, asserted equal) and the plain path's."""
+    from xlkpi.fastcalc.book import Reread
+
     timings: dict = {}
     fast = fastcalc.formulas_values(path, timings)  # raises Unsupported rather than fall back
-    return fast, formulas_values(path, fast=False), timings
+    plain = formulas_values(path, fast=False)
+    if reread:
+        with pytest.raises(Reread):
+            book_values(path)
+    else:
+        assert_same_values(book_values(path), plain)
+    return fast, plain, timings
 
 
 def _sar(agreement, path: Path) -> Path:
@@ -74,9 +94,12 @@ def test_rounding_boundary_card(tmp_path, policy):
     assert_same_values(fast, plain)
 
 
-def test_card_with_errors_text_and_blanks(tmp_path):
+@pytest.mark.parametrize("booleans", [True, False])
+def test_card_with_errors_text_and_blanks(tmp_path, booleans):
     """An officer's mistakes reach the formulas: text, booleans, errors and blanks as results
-    and thresholds; ISNUMBER, comparisons and arithmetic must fail or pass exactly alike."""
+    and thresholds; ISNUMBER, comparisons and arithmetic must fail or pass exactly alike.
+    Without booleans and "" results (on which the audit's reader gives way) the card goes
+    through the audit's reader too, the generated card's empty texts and all."""
     from openpyxl import load_workbook
 
     from xlkpi.model import THRESHOLD
@@ -88,6 +111,8 @@ def test_card_with_errors_text_and_blanks(tmp_path):
     names = layout_names(sar_layout(agreement))
     leaves = [i for i in agreement.leaves() if i.kind == THRESHOLD and i.applicable and not i.granted]
     typed = ["85", "abc", True, "", "=1/0", "=NA()", '=""', 0, -0.0, 1e-300]
+    if not booleans:  # nor a result typed as "" (Excel writes a cleared cell as blank)
+        typed[2], typed[3] = "=TRUE()", None
     wb = load_workbook(path)
     changed = 0
     for n, leaf in enumerate(leaves):
@@ -102,7 +127,7 @@ def test_card_with_errors_text_and_blanks(tmp_path):
                     wb[sheet][f"G{wb[sheet][cell].row}"] = "ไม่มี"
     wb.save(tmp_path / "mistakes.xlsx")
     assert changed >= 9
-    fast, plain, _ = fast_and_plain(tmp_path / "mistakes.xlsx")
+    fast, plain, _ = fast_and_plain(tmp_path / "mistakes.xlsx", reread=booleans)
     assert {"#VALUE!", "#DIV/0!"} <= {v for v in plain.values() if isinstance(v, str)}
     assert_same_values(fast, plain)
 
@@ -113,7 +138,7 @@ def test_excel_semantics_cases(tmp_path):
     """tests/test_recalc.py's workbook of ROUND, IS-functions, blanks, text and errors."""
     from test_recalc import _semantics_book
 
-    fast, plain, _ = fast_and_plain(_semantics_book(tmp_path / "semantics.xlsx"))
+    fast, plain, _ = fast_and_plain(_semantics_book(tmp_path / "semantics.xlsx"), reread=True)
     assert len(plain) > 70
     assert_same_values(fast, plain)
 
@@ -121,7 +146,7 @@ def test_excel_semantics_cases(tmp_path):
 def test_defined_names_and_thai_sheets(tmp_path):
     from test_recalc import _named_book
 
-    fast, plain, _ = fast_and_plain(_named_book(tmp_path / "named.xlsx"))
+    fast, plain, _ = fast_and_plain(_named_book(tmp_path / "named.xlsx"), reread=True)
     assert fast["คะแนน", "B2"] == 0.525
     assert_same_values(fast, plain)
 
@@ -246,3 +271,136 @@ def test_element_kernels_give_what_the_functions_give():
                 assert _same_array(expected, got), (name, args, expected, got)
                 compared += 1
     assert compared > 150
+
+
+# --- the audit's reader (`xlkpi verify` reads a card once, with `read_book`) -----------------
+
+@pytest.mark.parametrize("cells, why", [
+    ({"A1": "date", "B1": "=A1+1"}, "a date"),
+    ({"A1": True, "B1": "=A1+1"}, "type b"),
+    ({"A1": "line_x000D_break", "B1": '=A1&"!"'}, "an escape"),
+    ({"A1": "linex005F_break", "B1": '=A1&"!"'}, "an escape"),
+    ({"A1": "", "B1": '=A1&"!"'}, "read as blank"),
+    ({"A1": 1234567890123456, "B1": "=A1+1"}, "15 digits"),
+    ({"A1": 5, "B1": "=A1+1", "C1": "=B1*kpi"}, "defined name"),
+])
+def test_what_the_audit_reader_gives_way_on(tmp_path, cells, why):
+    """Where `read_book` and openpyxl could read a cell differently, the card is read again
+    with openpyxl (`Reread`); the same workbook without that cell goes through."""
+    import datetime
+
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from xlkpi.fastcalc.book import Reread
+
+    cells = {ref: datetime.date(2026, 1, 31) if v == "date" else v for ref, v in cells.items()}
+    path = _book(tmp_path / "odd.xlsx", cells)
+    if why == "defined name":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path)
+        wb.defined_names["kpi"] = DefinedName("kpi", attr_text="Data!$A$1")
+        wb.save(path)
+    with pytest.raises(Reread, match=why):
+        book_values(path)
+    fine = _book(tmp_path / "fine.xlsx", {"A1": 7.25, "A2": "text", "A3": "", "B1": "=A1+1",
+                                          "B2": '=A2&"!"', "B3": "=ISNUMBER(A1)"})
+    assert_same_values(book_values(fine), formulas_values(fine, fast=False))
+    assert book_values(fine)["Data", "B1"] == 8.25
+
+
+def _shared_formulas(path: Path, out: Path) -> int:
+    """`path` with each run of formulas copied down a column stored as one shared formula,
+    as Excel and LibreOffice store them; returns how many cells lost their own text."""
+    import itertools
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    from xlkpi.audit.formulas import shift
+    from xlkpi.workbook.layout import column_index
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    ET.register_namespace("", main)
+    ET.register_namespace("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
+    shared, ids = 0, itertools.count()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                root = ET.fromstring(data)
+                masters: dict = {}  # column → (row, formula, <f> element, last row)
+                for c in root.iter(f"{{{main}}}c"):
+                    f = c.find(f"{{{main}}}f")
+                    ref = c.get("r")
+                    letters = ref.rstrip("0123456789")
+                    row, col = int(ref[len(letters):]), column_index(letters)
+                    master = masters.get(col)
+                    if f is None or not f.text:
+                        continue
+                    if master and master[3] == row - 1 and shift(master[1], row - master[0], 0) == f.text:
+                        if master[2].get("t") != "shared":
+                            master[2].set("t", "shared")
+                            master[2].set("si", str(next(ids)))
+                        f.text = None
+                        f.set("t", "shared")
+                        f.set("si", master[2].get("si"))
+                        masters[col] = master[:3] + (row,)
+                        shared += 1
+                    else:
+                        masters[col] = (row, f.text, f, row)
+                data = ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+            dst.writestr(info, data)
+    return shared
+
+
+@pytest.mark.parametrize("seed, leaves", [(4, 12), (5, 20)])
+def test_shared_formulas_read_alike(tmp_path, seed, leaves):
+    """A card whose formulas are stored shared (as Excel and LibreOffice save it): the audit's
+    reader expands them as openpyxl does, so the values are the plain path's."""
+    from xlkpi.sample import random_agreement
+
+    agreement = random_agreement(random.Random(seed), leaves, rounds=(6, 9, 12))
+    path = _sar(agreement, tmp_path / "sar.xlsx")
+    assert _shared_formulas(path, tmp_path / "shared.xlsx") > 100
+    fast, plain, _ = fast_and_plain(tmp_path / "shared.xlsx")
+    assert_same_values(fast, plain)
+    assert plain == formulas_values(path, fast=False)
+
+
+def test_only_the_cells_asked_for_and_what_they_depend_on(tmp_path):
+    """`xlkpi verify` asks for the score cells only: they get the values the whole workbook's
+    computation gives them, and cells no score depends on are not computed."""
+    from xlkpi.audit.ooxml import read_book
+    from xlkpi.fastcalc.book import NoNames, book_contents
+    from xlkpi.sample import random_agreement
+    from xlkpi.verify import output_cells
+
+    agreement = random_agreement(random.Random(6), 16, rounds=(6, 9, 12))
+    path = _sar(agreement, tmp_path / "sar.xlsx")
+    constants, formulas_, titles, _cells, unsure = book_contents(read_book(path))
+    everything = fastcalc.computed_values(constants, formulas_, NoNames(), titles, unsure=unsure)
+    wanted = [(sheet, cell) for sheet, cell, _ in output_cells(agreement).values()]
+    asked = fastcalc.computed_values(constants, formulas_, NoNames(), titles, unsure=unsure, wanted=wanted)
+    # (a row not due in a round has no formula there)
+    assert set(wanted) & set(everything) <= set(asked) < set(everything)
+    assert len(asked) < 0.9 * len(everything)
+    assert_same_values(asked, {key: everything[key] for key in asked})
+
+
+def test_a_formula_naming_a_sheet_is_read_on_each_sheet(tmp_path):
+    """=A2+S!A2 refers to one place twice on sheet S (the shape of =A1+A1) and to two places
+    on sheet T: the same formula at the same cell of both sheets is not read once for both."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    s = wb.active
+    s.title = "S"
+    t = wb.create_sheet("T")
+    s["A1"], s["A2"], t["A2"] = 1, 10, 100
+    s["B1"], s["B2"], t["B2"] = "=A1+A1", "=A2+S!A2", "=A2+S!A2"
+    path = tmp_path / "sheets.xlsx"
+    wb.save(path)
+    fastcalc.forget()
+    fast, plain, _ = fast_and_plain(path)
+    assert fast["S", "B2"] == 20 and fast["T", "B2"] == 110
+    assert_same_values(fast, plain)

@@ -107,3 +107,126 @@ def test_audit_with_formulas_adds_the_recalculation(ministry):
     for good in ministry["good"]:
         assert verify_findings(both, good.name) == []
     assert both["summary"]["findings_by_code"]["VERIFY-DIFF"] == len(found)
+
+
+def _outcome(result) -> tuple:
+    comparisons, findings = result
+    return ([(c.name, c.sheet, c.cell, repr(c.engine), type(c.workbook).__name__, repr(c.workbook))
+             for c in comparisons], [f.to_dict() for f in findings])
+
+
+def _typed(source: Path, out: Path, agreement, values: list, date_format: bool = False) -> Path:
+    """`source` with the results of threshold leaves typed as `values`, in turn (every other
+    one in a date format, if `date_format`)."""
+    from openpyxl import load_workbook
+
+    names = layout_names(sar_layout(agreement))
+    wb = load_workbook(source)
+    leaves = [i for i in agreement.leaves() if i.kind == THRESHOLD and i.applicable and not i.granted]
+    for n, leaf in enumerate(leaves):
+        key = name_for(leaf.id, 12, "result")
+        if key in names:
+            sheet, cell = names[key]
+            wb[sheet][cell] = values[n % len(values)]
+            if date_format and n % 2:
+                wb[sheet][cell].number_format = "d mmm yyyy"
+    wb.save(out)
+    return out
+
+
+def test_read_once_gives_what_openpyxl_gives(ministry, tmp_path):
+    """`xlkpi verify` reads a card once with the audit's reader; its comparisons and findings
+    are those of the card opened by openpyxl, on varied cards (every indicator kind, groups,
+    one to three rounds, rows not due), a tampered card, a template, results typed as text;
+    a card with a result in a date format is read with openpyxl."""
+    from xlkpi import verify
+    from xlkpi.fastcalc.book import Reread
+    from xlkpi.sample import random_agreement, sample_ministry
+    from xlkpi.workbook.sar import write_sar
+
+    cards = [*ministry["good"], ministry["tampered"], ministry["template"]]
+    for n, (seed, leaves, rounds) in enumerate([(31, 10, (6,)), (32, 14, (6, 12)), (33, 24, (6, 9, 12))]):
+        cards.append(write_sar(random_agreement(random.Random(seed), leaves, rounds=rounds), tmp_path / f"r{n}.xlsx"))
+    cards.append(write_sar(sample_ministry()[3], tmp_path / "sample.xlsx"))
+    agreement = _agreement(34, 12)
+    source = write_sar(agreement, tmp_path / "typed-source.xlsx")
+    cards.append(_typed(source, tmp_path / "text.xlsx", agreement, ["85", 70, "=1/0", 90.5, "ไม่มี"]))
+    dated = _typed(source, tmp_path / "dated.xlsx", agreement, [45000.0, 45001.0], True)
+    for card in cards:
+        read_once = _outcome(verify._verify_read_once(Path(card)))  # the audit's reader takes it
+        assert read_once == _outcome(verify._verify_openpyxl(card)), card
+        assert _outcome(verify.verify_file(card)) == read_once
+    assert any(f["code"] == "SAR-RESULT-NOT-NUMBER" for f in _outcome(verify.verify_file(cards[-1]))[1])
+    with pytest.raises(Reread, match="a date"):
+        verify._verify_read_once(dated)
+    assert _outcome(verify.verify_file(dated)) == _outcome(verify._verify_openpyxl(dated))
+    assert any(f["code"] == "SAR-RESULT-NOT-NUMBER" for f in _outcome(verify.verify_file(dated))[1])
+
+
+def _job_and_process(job):
+    import os
+
+    return job, os.getpid()
+
+
+def test_parallel_map_runs_the_first_job_here_then_the_rest_in_workers():
+    """The first job warms this process, which the workers start as copies of; the results
+    come in the jobs' order, and garbage collection is back to normal afterwards."""
+    import gc
+    import os
+
+    from xlkpi.batch import parallel_map
+
+    results = list(parallel_map(_job_and_process, list(range(9)), workers=2))
+    assert [job for job, _ in results] == list(range(9))
+    assert results[0][1] == os.getpid()
+    assert all(pid != os.getpid() for _, pid in results[1:])
+    assert gc.get_freeze_count() == 0
+    assert {pid for _, pid in parallel_map(_job_and_process, [1, 2, 3], workers=2)} == {os.getpid()}
+
+
+def test_read_once_on_the_audit_corpus_mutations(tmp_path):
+    """The audit corpus's hand edits of a card's XML (tests/corpus.py) — a formula made a
+    constant, weights and thresholds changed (a 17-digit one, a whole one written "80.0"),
+    text and formula injections, rows inserted, a sheet deleted, macros, an array formula,
+    broken files: `verify_file` gives what the card opened by openpyxl gives."""
+    import corpus as c
+
+    from xlkpi import verify
+    from xlkpi.workbook.layout import Col, round_sheet
+    from xlkpi.workbook.readback import check_container
+    from xlkpi.workbook.sar import write_sar
+
+    agreement = c.corpus_agreement()
+    good = write_sar(agreement, tmp_path / "good.xlsx")
+    r = c.first_threshold_row(agreement).row
+    second = sar_layout(agreement).rows[1].row
+    out = tmp_path / "bad"
+    out.mkdir()
+    files = [
+        good,
+        c.formula_to_constant(good, out / "formula-constant.xlsx", f"{Col.SCORE}{r}"),
+        c.constant_value(good, out / "weight.xlsx", f"{Col.WEIGHT}{r}", "99"),
+        c.constant_value(good, out / "threshold.xlsx", f"{Col.CRITERIA[0]}{r}", "-12345"),
+        c.constant_value(good, out / "long.xlsx", f"{Col.CRITERIA[0]}{r}", "12345678901234567"),
+        c.constant_value(good, out / "point-zero.xlsx", f"{Col.CRITERIA[0]}{r}", "80.0"),
+        c.strip_protection(good, out / "protection.xlsx"),
+        c.text_in_cell(good, out / "text-result.xlsx", f"{Col.RESULT}{r}", "ประมาณ 80"),
+        c.text_in_cell(good, out / "injection.xlsx", f"{Col.EXPLANATION}{r}", '=HYPERLINK("http://x.example","x")'),
+        c.insert_rows(good, out / "rows-inserted.xlsx", second),
+        c.delete_sheet(good, out / "sheet-deleted.xlsx", round_sheet(6)),
+        c.truncate(good, out / "truncated.xlsx"),
+        c.not_excel(out / "not-excel.xlsx"),
+        c.with_macros(good, out / "macros.xlsm"),
+        # an array formula, which the audit's reader does not tell apart: the same scores
+        c.edit_sheet_xml(good, out / "array.xlsx", c.SAR_SHEET, lambda t: c.replace_cell(
+            t, f"{Col.SCORE}{r}", lambda x: x.replace("<f>", f'<f t="array" ref="{Col.SCORE}{r}">'))),
+    ]
+    codes = set()
+    for path in files:
+        found = check_container(path)
+        openpyxl_way = ([], found) if found else verify._verify_openpyxl(path)
+        outcome = _outcome(verify.verify_file(path))
+        assert outcome == _outcome(openpyxl_way), path.name
+        codes |= {f["code"] for f in outcome[1]}
+    assert {"VERIFY-DIFF", "SAR-RESULT-NOT-NUMBER", "WB-CORRUPT", "WB-NOT-EXCEL"} <= codes

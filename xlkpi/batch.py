@@ -6,6 +6,8 @@ the order given, with a progress bar on a terminal.
 """
 from __future__ import annotations
 
+import gc
+import itertools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -37,7 +39,11 @@ def parallel_map(function: Callable, jobs: list, workers: Optional[int] = None, 
     """`function(job)` for every job, in order; all cores by default.
 
     `progress` is the label of a progress bar (on stderr, gone when done); None shows none.
-    A small batch (fewer than 4 jobs) or `workers=1` runs in this process.
+    A small batch (fewer than 4 jobs) or `workers=1` runs in this process. Otherwise the
+    first job runs here before the worker processes start, as copies of this one: each
+    starts with what that job imported and compiled (`formulas`' shapes, say), and with
+    the objects made so far left out of garbage collection (`gc.freeze`), which would
+    otherwise copy every memory page it touches into each worker.
     """
     workers = workers or os.cpu_count() or 1
     bar = task = pool = None
@@ -52,8 +58,12 @@ def parallel_map(function: Callable, jobs: list, workers: Optional[int] = None, 
         if workers == 1 or len(jobs) < 4:
             results = map(function, jobs)
         else:
+            first = function(jobs[0])
+            gc.freeze()
+            rest = jobs[1:]
             pool = ProcessPoolExecutor(max_workers=workers)
-            results = pool.map(function, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8) or 1)))
+            results = pool.map(function, rest, chunksize=max(1, min(32, len(rest) // (workers * 8) or 1)))
+            results = itertools.chain([first], results)
         for result in results:
             if bar is not None:
                 bar.advance(task)
@@ -63,3 +73,4 @@ def parallel_map(function: Callable, jobs: list, workers: Optional[int] = None, 
             bar.stop()
         if pool is not None:
             pool.shutdown()
+        gc.unfreeze()

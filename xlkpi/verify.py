@@ -3,8 +3,11 @@
 The workbook is read back (its results are the officer's inputs), scored by the Python
 engine, and recalculated by the `formulas` package with Excel's semantics installed (each
 formula shape compiled once, `xlkpi.fastcalc`); every score, weighted score and total must
-agree to 4 decimals. `verify_one` is one file of a batch (`xlkpi verify FOLDER`), and
-`formulas_findings` is the check `xlkpi audit --formulas` adds.
+agree to 4 decimals. The card is read once, by the audit's reader, for both (and only the
+score cells and what they depend on are computed); a card that reader and openpyxl could
+read differently is read with openpyxl (`xlkpi.fastcalc.book`). `verify_one` is one file of
+a batch (`xlkpi verify FOLDER`), and `formulas_findings` is the check `xlkpi audit --formulas`
+adds.
 """
 from __future__ import annotations
 
@@ -52,18 +55,67 @@ def expected_values(agreement) -> dict:
     return expected
 
 
-def compare(agreement, values: dict) -> list[Comparison]:
-    """Engine vs a workbook's values ((sheet, cell) -> value) at every output cell."""
-    names = layout_names(sar_layout(agreement))
+def compare(agreement, values: dict, outputs: dict | None = None) -> list[Comparison]:
+    """Engine vs a workbook's values ((sheet, cell) -> value) at every output cell.
+
+    `outputs` is `output_cells(agreement)` if the caller has it."""
     out = []
-    for name, engine_value in expected_values(agreement).items():
-        sheet, cell = names[name]
+    for name, (sheet, cell, engine_value) in (outputs or output_cells(agreement)).items():
         out.append(Comparison(name, sheet, cell, engine_value, values.get((sheet, cell))))
     return out
 
 
+def output_cells(agreement) -> dict:
+    """Defined name -> (sheet, cell, the engine's value) of every score, weighted score and total."""
+    names = layout_names(sar_layout(agreement))
+    return {name: (*names[name], value) for name, value in expected_values(agreement).items()}
+
+
 def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
-    """Recalculate a SAR Card with `formulas` and compare every output with the engine."""
+    """Recalculate a SAR Card with `formulas` and compare every output with the engine.
+
+    The card is read once, by the audit's reader, for both the read-back and the
+    recalculation (`xlkpi.fastcalc.book`); a card holding anything that reader and openpyxl
+    could read differently, or that the fast path does not handle, is read with openpyxl as
+    before (`_verify_openpyxl`), so the outcome is the same either way.
+    """
+    from .fastcalc import Unsupported
+    from .fastcalc.book import Reread
+    from .workbook.readback import check_container
+
+    findings = check_container(path)
+    if findings:
+        return [], findings
+    try:
+        return _verify_read_once(Path(path))
+    except (Reread, Unsupported):
+        return _verify_openpyxl(path)
+
+
+def _verify_read_once(path: Path) -> tuple[list[Comparison], list[Finding]]:
+    from .audit.ooxml import read_book
+    from .fastcalc import computed_values
+    from .fastcalc.book import NoNames, Reread, book_contents
+    from .workbook.readback import agreement_from_workbook
+
+    try:
+        book = read_book(path)
+    except Exception as exc:  # openpyxl says what it makes of the file
+        raise Reread(str(exc)) from exc
+    constants, formulas_, titles, cells, unsure = book_contents(book)
+    agreement, findings, kind = agreement_from_workbook(cells, str(path))
+    if agreement is None:
+        return [], findings
+    if kind != KIND_SAR:
+        return [], findings + [_not_sar(path)]
+    outputs = output_cells(agreement)
+    values = computed_values(constants, formulas_, NoNames(), titles, unsure=unsure,
+                             wanted=[(sheet, cell) for sheet, cell, _ in outputs.values()])
+    return _compared(agreement, values, findings, path, outputs)
+
+
+def _verify_openpyxl(path) -> tuple[list[Comparison], list[Finding]]:
+    """`verify_file` with the card opened by openpyxl and recalculated by `recalc.formulas_values`."""
     from .recalc import formulas_values
     from .workbook.readback import open_workbook, agreement_from_workbook
 
@@ -75,9 +127,18 @@ def verify_file(path) -> tuple[list[Comparison], list[Finding]]:
     if agreement is None:
         return [], findings
     if kind != KIND_SAR:
-        return [], findings + [error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
-                                     file=str(path))]
-    comparisons = compare(agreement, formulas_values(Path(path), book=wb))
+        return [], findings + [_not_sar(path)]
+    return _compared(agreement, formulas_values(Path(path), book=wb), findings, path)
+
+
+def _not_sar(path) -> Finding:
+    return error("VERIFY-NOT-SAR", "ตรวจคะแนนได้เฉพาะ SAR Card", "only a SAR Card has scores to verify",
+                 file=str(path))
+
+
+def _compared(agreement, values: dict, findings: list, path,
+              outputs=None) -> tuple[list[Comparison], list[Finding]]:
+    comparisons = compare(agreement, values, outputs)
     for c in comparisons:
         if not c.agrees:
             findings.append(error(

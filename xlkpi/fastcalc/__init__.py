@@ -17,6 +17,9 @@ each) and computes through one schedula dispatcher over the whole workbook: 6-12
    same arguments is not computed again; a one-cell step calls `formulas`' element
    function without numpy's vectorize.
 
+`formulas_values` reads the workbook with openpyxl; `computed_values` takes it already read,
+as `book.book_contents` reads it from the audit's reader for `xlkpi verify`.
+
 Whatever this does not handle — array formulas, error literals in cells, names that are not
 plain references, external references, a circular reference — raises `Unsupported`, and
 `xlkpi.recalc.formulas_values` computes the workbook with the plain `ExcelModel` instead.
@@ -102,7 +105,7 @@ def _contents(book, own_reader: bool) -> tuple[dict, list]:
     return constants, formulas_
 
 
-_PLACED: dict = {}  # (formula, row, col) → (program, its inputs' places), across workbooks
+_PLACED: dict = {}  # (formula, row, col, sheet) → (program, its inputs' places), across workbooks
 _PLACED_LIMIT = 20_000
 
 
@@ -118,11 +121,13 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
 
     The same formula at the same place (the three round sheets of a SAR Card, the same row
     in the next department's card) is read once; a formula using a defined name is read
-    anew in every workbook, whose names may differ.
+    anew in every workbook, whose names may differ; one naming a sheet, on each sheet (on
+    its own sheet, =A2+S!A2 refers to one place twice, elsewhere to two).
     """
     cells: dict = {}
     for sheet, row, col, text in formulas_:
-        placed = _PLACED.get((text, row, col))
+        at = (text, row, col, sheet if "!" in text else None)
+        placed = _PLACED.get(at)
         if placed is None:
             if "[" in _STRINGS.sub("", text):
                 raise Unsupported(f"an external or structured reference: {text}")
@@ -138,36 +143,63 @@ def _compile_cells(formulas_: list, names: dict) -> dict:
             if not shape.names:
                 if len(_PLACED) >= _PLACED_LIMIT:
                     _PLACED.clear()
-                _PLACED[text, row, col] = placed
+                _PLACED[at] = placed
         program, places = placed
         inputs = [(ref_sheet or sheet, r1, c1, r2, c2) for ref_sheet, r1, c1, r2, c2 in places]
         cells[sheet, row, col] = _Cell((sheet, row, col), program, inputs)
     return cells
 
 
-def _dependency_order(cells: dict) -> list:
-    """Formula cells, each after the formula cells it refers to (Kahn); a cycle is Unsupported."""
-    users: dict = {}
-    pending = {}
-    for at, cell in cells.items():
-        deps = set()
-        for ref_sheet, r1, c1, r2, c2 in cell.inputs:
+def _places(wanted) -> list:
+    """(sheet, "A1") cells as (SHEET, row, col)."""
+    from ..workbook.layout import column_index
+
+    out = []
+    for sheet, ref in wanted:
+        letters = ref.rstrip("0123456789")
+        out.append((sheet.upper(), int(ref[len(letters):]), column_index(letters)))
+    return out
+
+
+def _dependency_order(cells: dict, unsure: frozenset = frozenset(), roots=None) -> list:
+    """Formula cells, each after the formula cells it refers to (depth first): all of them, or
+    those among `roots` ((SHEET, row, col)) and those they refer to, in turn. A cycle is
+    Unsupported, a reference to an `unsure` cell is `book.Reread`."""
+    def deps(at) -> list:
+        found = []
+        for ref_sheet, r1, c1, r2, c2 in cells[at].inputs:
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     if (ref_sheet, r, c) in cells:
-                        deps.add((ref_sheet, r, c))
-        pending[at] = len(deps)
-        for d in deps:
-            users.setdefault(d, []).append(at)
-    order = [at for at, n in pending.items() if n == 0]
-    for at in order:  # grows while it is walked
-        for u in users.get(at, ()):
-            pending[u] -= 1
-            if pending[u] == 0:
-                order.append(u)
-    if len(order) != len(cells):
-        raise Unsupported("a circular reference")
-    return [cells[at] for at in order]
+                        found.append((ref_sheet, r, c))
+                    elif unsure and (ref_sheet, r, c) in unsure:
+                        from .book import Reread
+
+                        raise Reread(f"{at} refers to a text cell read as blank")
+        return found
+
+    order: list = []
+    state: dict = {}  # 1: its inputs are being ordered; 2: ordered
+    for root in (cells if roots is None else roots):
+        if root in state or root not in cells:
+            continue
+        state[root] = 1
+        stack = [(root, iter(deps(root)))]
+        while stack:
+            at, pending = stack[-1]
+            for d in pending:
+                seen = state.get(d)
+                if seen is None:
+                    state[d] = 1
+                    stack.append((d, iter(deps(d))))
+                    break
+                if seen == 1:
+                    raise Unsupported("a circular reference")
+            else:
+                stack.pop()
+                state[at] = 2
+                order.append(cells[at])
+    return order
 
 
 def _evaluate(order: list, constants: dict) -> dict:
@@ -261,10 +293,6 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
     """
     import time
 
-    from ..recalc import _plain, install_excel_semantics
-
-    install_excel_semantics()
-    compiled = _COMPILED[0]
     t0 = time.process_time()
     try:
         if book is None:
@@ -275,15 +303,37 @@ def formulas_values(path: Path, timings: dict | None = None, book=None) -> dict[
         constants, formulas_ = _contents(book, own_reader=True)
     names = _defined_names(book)
     titles = {ws.title.upper(): ws.title for ws in book.worksheets}
+    if timings is not None:
+        timings["read"] = time.process_time() - t0
+    return computed_values(constants, formulas_, names, titles, timings)
+
+
+def computed_values(constants: dict, formulas_: list, names: dict, titles: dict,
+                    timings: dict | None = None, unsure: frozenset = frozenset(),
+                    wanted=None) -> dict[tuple[str, str], object]:
+    """`formulas_values` of a workbook already read: its constants and formulas as
+    `_contents` (or `book.book_contents`) gives them, its defined names, its sheets' titles,
+    and the cells no formula may refer to (`book.book_contents`' unsure cells).
+
+    `wanted`, when given, are the (sheet, "A1") cells asked for: only they and the formula
+    cells they depend on are computed (a cell's value depends on nothing else), and the
+    values of those are given."""
+    import time
+
+    from ..recalc import _plain, install_excel_semantics
+
+    install_excel_semantics()
+    compiled = _COMPILED[0]
     t1 = time.process_time()
     cells = _compile_cells(formulas_, names)
     t2 = time.process_time()
-    computed = _evaluate(_dependency_order(cells), constants)
+    order = _dependency_order(cells, unsure, None if wanted is None else _places(wanted))
+    computed = _evaluate(order, constants)
     out = {(titles[sheet], f"{_col_letters(col)}{row}"): _plain(array)
            for (sheet, row, col), array in computed.items()}
     t3 = time.process_time()
     if timings is not None:
-        timings.update(read=t1 - t0, shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,
+        timings.update(shapes=t2 - t1, calculate=t3 - t2, compiled=_COMPILED[0] - compiled,
                        formula_cells=len(cells))
     return out
 

@@ -73,14 +73,13 @@ def _taken(value, ins: tuple) -> tuple:
     `formulas`' IF gives the condition's error, #VALUE! for a text condition, else the
     branch its truth picks; the other branch's value never reaches the result.
     """
-    import numpy as np
-
+    _, ndarray, _, _, numbers = _TYPES or _types()
     cond = value(ins[0])
     c = getattr(cond, "value", cond)
-    c = c[0, 0] if isinstance(c, np.ndarray) and c.shape == (1, 1) else c
+    c = c[0, 0] if isinstance(c, ndarray) and c.shape == (1, 1) else c
     if isinstance(c, str):  # an error or text: no branch; EMPTY is 0: false
         pick = 2 if c is _EMPTY[0] else 0
-    elif isinstance(c, (bool, int, float, np.bool_, np.integer, np.floating)):
+    elif isinstance(c, numbers):
         pick = 1 if c else 2
     else:
         for i in ins:
@@ -106,16 +105,26 @@ _COMPILED = [0]  # formulas compiled by `formulas` in this process
 _SHAPES_LIMIT = 5_000
 
 
-def _scalar_key(value):
-    """A hashable stand-in for a step argument, exact in type and value, or None."""
+_TYPES: list = []  # numpy, schedula and formulas types _scalar_key and _taken test, set on first use
+
+
+def _types() -> list:
     import numpy as np
     import schedula as sh
 
     from formulas.ranges import Ranges
 
-    if isinstance(value, Ranges):
+    _TYPES[:] = [Ranges, np.ndarray, np.floating, (np.integer, np.bool_, sh.Token),
+                 (bool, int, float, np.bool_, np.integer, np.floating)]
+    return _TYPES
+
+
+def _scalar_key(value):
+    """A hashable stand-in for a step argument, exact in type and value, or None."""
+    ranges, ndarray, floating, others, _ = _TYPES or _types()
+    if isinstance(value, ranges):
         value = value.value
-    if isinstance(value, np.ndarray):
+    if isinstance(value, ndarray):
         if value.shape != (1, 1):
             return None
         kind = type(value), value.dtype.char
@@ -125,11 +134,11 @@ def _scalar_key(value):
     t = type(value)
     if t is int or t is str or t is bool:
         return kind, t, value
-    if t is float or isinstance(value, np.floating):
+    if t is float or isinstance(value, floating):
         if value != value:
             return None
         return (kind, t, str(value)) if value == 0 else (kind, t, value)  # 0.0 ≠ -0.0 after 1/x
-    if isinstance(value, (np.integer, np.bool_, sh.Token)):
+    if isinstance(value, others):
         return kind, t, value
     return None
 
