@@ -161,10 +161,41 @@ def _write_cover(wb, agreement: Agreement, title: str, lang: str = style.DEFAULT
     return ws
 
 
-def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str = style.DEFAULT_LANG,
-                      cell_styles: dict | None = None) -> None:
-    """One round's sheet.  `cell_styles`: the workbook's style memo, shared by its round sheets."""
+def _round_inputs(row, round_: int) -> tuple:
+    """Everything an indicator row's cells in a round's sheet depend on besides the row itself:
+    whether it is due, and the officer's entries for that round already in the agreement."""
+    ind = row.indicator
+    part = ind.parts[row.part] if row.is_part else None
+
+    def frozen(value):
+        return tuple(value) if isinstance(value, list) else value
+
+    return (row.due(round_), frozen(part.result.get(round_)) if part else None, frozen(ind.result.get(round_)),
+            ind.explanation.get(round_), ind.evidence.get(round_))
+
+
+def _copy_row(source, ws, r: int) -> None:
+    """An indicator row written for an earlier round whose inputs were the same: its cells,
+    styles, notes and height, as they are (each sheet keeps its own cells and notes)."""
     from openpyxl.comments import Comment
+
+    for _column, index, *_flags in _body_columns():
+        found = source._cells.get((r, index))
+        if found is None:
+            continue
+        cell = ws.cell(row=r, column=index)
+        cell._value, cell.data_type, cell._style = found._value, found.data_type, copy(found._style)
+        if found.comment is not None:
+            cell.comment = Comment(found.comment.text, found.comment.author)
+    if r in source.row_dimensions and source.row_dimensions[r].height is not None:
+        ws.row_dimensions[r].height = source.row_dimensions[r].height
+
+
+def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str = style.DEFAULT_LANG,
+                      cell_styles: dict | None = None, written: dict | None = None) -> None:
+    """One round's sheet.  `cell_styles`: the workbook's style memo, shared by its round sheets;
+    `written`: row -> (its round inputs, the sheet) of the rows written so far, so a row whose
+    cells in this round would be the same as in an earlier one's is copied from there."""
     from openpyxl.styles import Protection
     from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -212,105 +243,136 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
     # (bold, wrapped, 4 decimals, input, quote prefix, not due) -> StyleArray (indexes into wb's style lists)
     cell_styles = {} if cell_styles is None else cell_styles
 
+    written = {} if written is None else written
     for row in layout.rows:
         ind = row.indicator
         r = row.row
         part = ind.parts[row.part] if row.is_part else None
-        values = {
-            Col.ID: row.label,
-            Col.NAME: ("    " * row.depth) + (part.name if part else ind.name),
-            Col.UNIT: part.unit if part else ind.unit,
-            Col.WEIGHT: _value(part.weight if part else ind.weight),
-            Col.SIGN: -1 if (part.direction if part else ind.direction) == "down" else 1,
-            Col.INTERPOLATE: 1 if (part.interpolate if part else ind.interpolate) else 0,
-        }
-        if not part and ind.baseline:
-            values[Col.BASELINE] = _value(ind.baseline[max(ind.baseline)])
-        thresholds = (part.thresholds if part else
-                      ind.composite_thresholds if ind.kind == WEIGHTED else
-                      ind.thresholds if ind.kind == THRESHOLD else [])
-        for column, threshold in zip(Col.CRITERIA, thresholds):
-            # a blank level ("–") stays an empty cell: text there would make the
-            # comparisons in the level formula #VALUE! in Excel and LibreOffice
-            if threshold is not None:
-                values[column] = _value(threshold)
-        if not row.applicable and not part:
-            values[Col.RESULT] = "ไม่ประเมิน (n/a)"
-            note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
-            values[Col.EXPLANATION] = note
-        elif not row.due(round_):
-            values[Col.RESULT] = style.label(*NOT_DUE_TEXT, lang)
-        elif ind.granted and not part:
-            values[Col.RESULT] = "ได้โดยปริยาย (granted)"
-            values[Col.EXPLANATION] = ind.granted_reason
-        # the officer's entries already in the agreement (none in a round the row is not due in)
-        due = row.due(round_)
-        if part is not None and due:
-            if round_ in part.result:
-                values[Col.RESULT] = _value(part.result[round_])
-        elif part is None and due and row.applicable and not ind.granted:
-            if ind.kind == THRESHOLD and round_ in ind.result:
-                values[Col.RESULT] = _value(ind.result[round_])
-            if ind.kind == MILESTONE and round_ in ind.result:
-                for column, met in zip(Col.CRITERIA, ind.result[round_]):
-                    values[column] = MET if met else NOT_MET
-            if round_ in ind.explanation:
-                values[Col.EXPLANATION] = ind.explanation[round_]
-            if round_ in ind.evidence:
-                values[Col.EVIDENCE] = ind.evidence[round_]
-        formulas = row_formulas(row, round_)
-        values.update(formulas)
-
         inputs = set(input_columns(row, round_))
-        not_due = row.applicable and not row.due(round_)
-        bold = not part and ind.kind == GROUP
-        need = 0.0  # the row's height: what measure.fit_rows finds, measured as the cells are written
-        for column, index, wrapped, scored, greyable, text, area in _body_columns():
-            cell = ws.cell(row=r, column=index)
-            value = values.get(column)
-            # only the generated formulas are formulas: agreement text (a unit "=1+1") stays text
-            if column in formulas:
-                cell.value = value
-            elif text or isinstance(value, str):
-                if value is not None:
-                    style.put_text(cell, value)
-            elif value is not None:
-                cell.value = value
-            if area and value is not None:
-                shown = measure.display_text(value, column in formulas, "0.0000" if scored else None)
-                if shown:
-                    need = max(need, measure.text_height(shown, BODY_SIZE, bold, wrapped, area))
-            # openpyxl hashes every style object it is given; build each combination once and
-            # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
-            key = (bold, wrapped, scored, column in inputs, cell.quotePrefix, not_due and greyable)
-            if key in cell_styles:
-                cell._style = copy(cell_styles[key])
-                continue
-            cell.font = style.font(bold=bold, size=BODY_SIZE)
-            cell.border = border
-            cell.alignment = style.wrap() if wrapped else style.top()
-            if scored:
-                cell.number_format = "0.0000"
-            if column in inputs:
-                cell.protection = unlocked
-                cell.fill = input_fill
-            elif not_due and greyable:
-                cell.fill = not_due_fill
-            cell_styles[key] = copy(cell._style)
-        if need:
-            ws.row_dimensions[r].height = need
+        signature = _round_inputs(row, round_)
+        earlier = written.get(r)
+        if earlier is not None and earlier[0] == signature:
+            _copy_row(earlier[1], ws, r)
+        else:
+            _write_row(ws, row, round_, lang, inputs, cell_styles, border, unlocked, input_fill, not_due_fill)
+            written[r] = (signature, ws)
         if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
-            for column, text in zip(Col.CRITERIA, ind.milestones):
-                ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
-                milestone_cells.append(f"{column}{r}")
+            milestone_cells += [f"{column}{r}" for column in Col.CRITERIA[:len(ind.milestones)]]
         if Col.RESULT in inputs:
             number_cells.append(f"{Col.RESULT}{r}")
-            if row.is_part or ind.kind == THRESHOLD:
-                ws[f"{Col.RESULT}{r}"].number_format = "General"
 
     for validation, refs in ((numbers, number_cells), (milestones, milestone_cells)):
         validation.sqref = MultiCellRange(" ".join(_runs(refs)))
+    _write_totals(ws, layout, round_, lang, border)
 
+    _write_milestone_texts(ws, agreement, layout, lang)
+    ws.freeze_panes = f"C{FIRST_ROW}"
+    # the indicator rows were measured as they were written: the others here
+    body = {row.row for row in layout.rows}
+    measure.fit_rows(ws, rows={r for r, _column in ws._cells if r not in body})
+    style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.print_area = f"A1:{Col.EVIDENCE}{layout.last_row}"
+
+
+def _write_row(ws, row, round_: int, lang: str, inputs: set, cell_styles: dict, border, unlocked, input_fill,
+               not_due_fill) -> None:
+    """One indicator row of a round's sheet: its values, formulas, styles, notes and height."""
+    from openpyxl.comments import Comment
+
+    ind = row.indicator
+    r = row.row
+    part = ind.parts[row.part] if row.is_part else None
+    values = {
+        Col.ID: row.label,
+        Col.NAME: ("    " * row.depth) + (part.name if part else ind.name),
+        Col.UNIT: part.unit if part else ind.unit,
+        Col.WEIGHT: _value(part.weight if part else ind.weight),
+        Col.SIGN: -1 if (part.direction if part else ind.direction) == "down" else 1,
+        Col.INTERPOLATE: 1 if (part.interpolate if part else ind.interpolate) else 0,
+    }
+    if not part and ind.baseline:
+        values[Col.BASELINE] = _value(ind.baseline[max(ind.baseline)])
+    thresholds = (part.thresholds if part else
+                  ind.composite_thresholds if ind.kind == WEIGHTED else
+                  ind.thresholds if ind.kind == THRESHOLD else [])
+    for column, threshold in zip(Col.CRITERIA, thresholds):
+        # a blank level ("–") stays an empty cell: text there would make the
+        # comparisons in the level formula #VALUE! in Excel and LibreOffice
+        if threshold is not None:
+            values[column] = _value(threshold)
+    if not row.applicable and not part:
+        values[Col.RESULT] = "ไม่ประเมิน (n/a)"
+        note = f"น้ำหนักย้ายไป {ind.moved_to} (weight moved to {ind.moved_to})" if ind.moved_to else ""
+        values[Col.EXPLANATION] = note
+    elif not row.due(round_):
+        values[Col.RESULT] = style.label(*NOT_DUE_TEXT, lang)
+    elif ind.granted and not part:
+        values[Col.RESULT] = "ได้โดยปริยาย (granted)"
+        values[Col.EXPLANATION] = ind.granted_reason
+    # the officer's entries already in the agreement (none in a round the row is not due in)
+    due = row.due(round_)
+    if part is not None and due:
+        if round_ in part.result:
+            values[Col.RESULT] = _value(part.result[round_])
+    elif part is None and due and row.applicable and not ind.granted:
+        if ind.kind == THRESHOLD and round_ in ind.result:
+            values[Col.RESULT] = _value(ind.result[round_])
+        if ind.kind == MILESTONE and round_ in ind.result:
+            for column, met in zip(Col.CRITERIA, ind.result[round_]):
+                values[column] = MET if met else NOT_MET
+        if round_ in ind.explanation:
+            values[Col.EXPLANATION] = ind.explanation[round_]
+        if round_ in ind.evidence:
+            values[Col.EVIDENCE] = ind.evidence[round_]
+    formulas = row_formulas(row, round_)
+    values.update(formulas)
+
+    not_due = row.applicable and not row.due(round_)
+    bold = not part and ind.kind == GROUP
+    need = 0.0  # the row's height: what measure.fit_rows finds, measured as the cells are written
+    for column, index, wrapped, scored, greyable, text, area in _body_columns():
+        cell = ws.cell(row=r, column=index)
+        value = values.get(column)
+        # only the generated formulas are formulas: agreement text (a unit "=1+1") stays text
+        if column in formulas:
+            cell.value = value
+        elif text or isinstance(value, str):
+            if value is not None:
+                style.put_text(cell, value)
+        elif value is not None:
+            cell.value = value
+        if area and value is not None:
+            shown = measure.display_text(value, column in formulas, "0.0000" if scored else None)
+            if shown:
+                need = max(need, measure.text_height(shown, BODY_SIZE, bold, wrapped, area))
+        # openpyxl hashes every style object it is given; build each combination once and
+        # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
+        key = (bold, wrapped, scored, column in inputs, cell.quotePrefix, not_due and greyable)
+        if key in cell_styles:
+            cell._style = copy(cell_styles[key])
+            continue
+        cell.font = style.font(bold=bold, size=BODY_SIZE)
+        cell.border = border
+        cell.alignment = style.wrap() if wrapped else style.top()
+        if scored:
+            cell.number_format = "0.0000"
+        if column in inputs:
+            cell.protection = unlocked
+            cell.fill = input_fill
+        elif not_due and greyable:
+            cell.fill = not_due_fill
+        cell_styles[key] = copy(cell._style)
+    if need:
+        ws.row_dimensions[r].height = need
+    if part is None and ind.kind == MILESTONE and row.applicable and not ind.granted and row.due(round_):
+        for column, text in zip(Col.CRITERIA, ind.milestones):
+            ws[f"{column}{r}"].comment = Comment(f"ขั้นตอนที่ {Col.CRITERIA.index(column) + 1}: {text}", "xlkpi")
+    if Col.RESULT in inputs and (row.is_part or ind.kind == THRESHOLD):
+        ws[f"{Col.RESULT}{r}"].number_format = "General"
+
+
+def _write_totals(ws, layout, round_: int, lang: str, border) -> None:
+    """The dimension totals, then the department's."""
     # totals: per dimension, then the department
     # the weight column of a total is the weight due in this round (DOMAIN §6.5a: an interim
     # total says what weight it covers, "3.21 on 64 of 100")
@@ -338,14 +400,6 @@ def _write_round_sheet(wb, agreement: Agreement, layout, round_: int, lang: str 
             cell.fill = style.fill(style.TOTAL_FILL)
             cell.border = border
         ws[f"{Col.WEIGHTED}{r}"].number_format = "0.0000"
-
-    _write_milestone_texts(ws, agreement, layout, lang)
-    ws.freeze_panes = f"C{FIRST_ROW}"
-    # the indicator rows were measured as they were written: the others here
-    body = {row.row for row in layout.rows}
-    measure.fit_rows(ws, rows={r for r, _column in ws._cells if r not in body})
-    style.setup_a4(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    ws.print_area = f"A1:{Col.EVIDENCE}{layout.last_row}"
 
 
 def _runs(refs: list) -> list:
@@ -446,8 +500,9 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang
     style.setup_a4(cover, landscape=False)
 
     cell_styles: dict = {}
+    written: dict = {}
     for round_ in ROUNDS:
-        _write_round_sheet(wb, agreement, layout, round_, lang, cell_styles)
+        _write_round_sheet(wb, agreement, layout, round_, lang, cell_styles, written)
     return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer, lang)
 
 
