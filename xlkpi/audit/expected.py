@@ -31,7 +31,6 @@ from ..workbook.layout import (
 from ..model import ROUNDS
 from .inmemory import book_from_recording
 from .ooxml import Book
-from .recording import RecordingWorkbook
 from .whitelist import CHOICE, NUMBER, TEXT, InputCell
 
 #: Hidden-sheet cells that are not the generator's to fix: its version and the signature.
@@ -69,6 +68,7 @@ def _input_cells(book: Book, kind: str, agreement) -> dict:
                 locked_results.add(row.cell(Col.RESULT))
     inputs = {}
     round_sheets = {round_sheet(r) for r in ROUNDS}
+    unlocked = {n for n, style in enumerate(book.styles) if not style[4][0]}
     for sheet in book.sheets:
         by_cell = {}
         for (vtype, _op, f1, _f2, *_flags), cells in sheet.validations.items():
@@ -78,7 +78,7 @@ def _input_cells(book: Book, kind: str, agreement) -> dict:
             if ref in locked_results and sheet.name in round_sheets:
                 inputs[(sheet.name, ref)] = InputCell(NUMBER, label=labels.get(int(ref[1:]), ""))
                 continue
-            if book.styles[cell.style][4][0]:  # locked
+            if cell.style not in unlocked:
                 continue
             row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
             label = labels.get(row, "") if kind == KIND_SAR else sheet.name.removeprefix("KPI ")
@@ -101,6 +101,7 @@ def expected_model(text: str, kind: str, lang: str = "th") -> tuple[Optional[Exp
     """The generator's workbook for the agreement `text` (its canonical JSON), or findings."""
     from ..workbook.sar import build_sar
     from ..workbook.template import build_template
+    from .recording import RecordingWorkbook
 
     key = (kind, lang, text)
     if key in _CACHE:
