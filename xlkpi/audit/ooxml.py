@@ -15,6 +15,7 @@ declares a DTD or entities.  A part that declares entities is never parsed; noth
 """
 from __future__ import annotations
 
+import gc
 import io
 import posixpath
 import re
@@ -446,6 +447,9 @@ def read_book(source) -> Book:
     """The canonical model of a workbook (bytes, a path or a file object). Raises BadPackage."""
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
+    paused = gc.isenabled()
+    if paused:  # the model is tens of thousands of acyclic objects: no collection while they are made
+        gc.disable()
     try:
         with zipfile.ZipFile(source) as archive:
             return _read(archive)
@@ -455,6 +459,9 @@ def read_book(source) -> Book:
             NotImplementedError, RuntimeError) as exc:
         raise BadPackage("WB-CORRUPT", f"ไฟล์เสียหาย อ่านส่วนประกอบไม่ได้: {exc}",
                          f"the file is corrupt, a part cannot be read: {exc}") from exc
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _read(archive: zipfile.ZipFile) -> Book:

@@ -68,12 +68,17 @@ def data_from_book(book, file: str) -> WorkbookData:
         data.protected[name] = bool(sheet.protection and sheet.protection.get("sheet"))
         data.max_row[name] = sheet.max_row
         for ref, cell in sheet.cells.items():
-            if cell.value is not None:
-                values[(name, ref)] = _plain(cell.value)
-            if cell.formula is not None:
-                formulas[(name, ref)] = "=" + cell.formula
+            value, formula = cell.value, cell.formula
+            if value is not None:
+                # _plain, inlined: this loop runs for every cell of every audited file
+                if isinstance(value, float):
+                    values[(name, ref)] = int(value) if value.is_integer() else value
+                else:
+                    values[(name, ref)] = value[-1] if isinstance(value, tuple) else value
+            if formula is not None:
+                formulas[(name, ref)] = "=" + formula
     for (name, local), target in book.names.items():
-        if local is None:
+        if local is None and "!" in target:
             parsed = _parse_name_target(target)
             if parsed:
                 data.names[name] = parsed
