@@ -443,8 +443,12 @@ def _parsed_once(key: tuple, build):
     return hit
 
 
-def read_book(source) -> Book:
-    """The canonical model of a workbook (bytes, a path or a file object). Raises BadPackage."""
+def read_book(source, parts: Optional[dict] = None) -> Book:
+    """The canonical model of a workbook (bytes, a path or a file object). Raises BadPackage.
+
+    `parts`: name -> (CRC, bytes) of XML parts already decompressed and CRC-checked from this
+    file (`readback.check_container(path, keep)`); a part is taken from there only when its
+    CRC and size are those the archive now records, else it is read again."""
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     paused = gc.isenabled()
@@ -452,7 +456,7 @@ def read_book(source) -> Book:
         gc.disable()
     try:
         with zipfile.ZipFile(source) as archive:
-            return _read(archive)
+            return _read(archive, parts or {})
     except BadPackage:
         raise
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, IndexError, OSError, EOFError,
@@ -464,15 +468,19 @@ def read_book(source) -> Book:
             gc.enable()
 
 
-def _read(archive: zipfile.ZipFile) -> Book:
+def _read(archive: zipfile.ZipFile, parts: dict) -> Book:
     names = set(archive.namelist())
     types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    findings = container_findings(archive, types)
     blobs = {}  # each XML part decompressed once: scanned here, parsed below
     for name in sorted(names):
         if name.lower().endswith((".xml", ".rels", ".vml")):
-            blobs[name] = archive.read(name)
-        if name in blobs and declares_entities(blobs[name]):
+            kept = parts.get(name)
+            info = archive.getinfo(name)
+            blobs[name] = kept[1] if kept and kept[0] == info.CRC and len(kept[1]) == info.file_size \
+                else archive.read(name)
+    findings = container_findings(archive, types)
+    for name in sorted(blobs):
+        if declares_entities(blobs[name]):
             findings.append(_bad("WB-XML-ENTITY", f"ส่วน {name} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
                                  f"part {name} declares a DTD or entities (not read, not expanded)", name))
     if any(f.code == "WB-XML-ENTITY" for f in findings):

@@ -89,11 +89,12 @@ def read_workbook_data(path) -> tuple[Optional[WorkbookData], list[Finding]]:
     """A workbook file as WorkbookData, or None with findings saying why it cannot be read."""
     from .ooxml import BadPackage, read_book
 
-    findings = check_container(path)
+    parts = {}  # the XML parts check_container decompresses, so that read_book does not again
+    findings = check_container(path, parts)
     if findings:
         return None, findings
     try:
-        book = read_book(path)
+        book = read_book(path, parts)
     except BadPackage as exc:
         return None, [error(exc.code, exc.th, exc.en, file=str(path))]
     return data_from_book(book, str(path)), []
