@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Optional
 
@@ -84,7 +85,7 @@ def check_container(path, keep: Optional[dict] = None) -> list[Finding]:
             broken = archive.testzip() if keep is None else _test_keeping(archive, keep)
             if broken:
                 return _bad("WB-CORRUPT", f"ไฟล์เสียหาย (ส่วน {broken})", f"the file is corrupt (part {broken})", path)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:  # zlib: a damaged entry
         return _bad("WB-CORRUPT", f"ไฟล์เสียหายหรือไม่สมบูรณ์: {exc}", f"the file is corrupt or truncated: {exc}", path)
     return []
 
