@@ -147,14 +147,20 @@ OBJECT_TAGS = ("drawing", "picture", "oleObjects", "controls", "tableParts", "le
 
 # --- a worksheet -----------------------------------------------------------------------
 
-_COLUMNS: dict = {}  # column letters -> number; bounded: CELL_RE allows at most three letters
+_REFS: dict = {}  # a cell's r -> (column number, the reference without $): the same in every file
+_REFS_MAX = 100_000  # entries; past that, references are worked out each time (memory stays flat)
 
 
-def _column(letters: str) -> int:
-    number = _COLUMNS.get(letters)
-    if number is None:
-        number = _COLUMNS[letters] = column_number(letters)
-    return number
+def _cell_ref(ref: str) -> tuple:
+    known = _REFS.get(ref)
+    if known is None:
+        m = CELL_RE.fullmatch(ref)
+        if m is None:
+            raise BadPackage("WB-CORRUPT", f"อ้างอิงช่องไม่ถูกต้อง: {ref}", f"a bad cell reference: {ref}")
+        known = (column_number(m.group(1)), m.group(1) + m.group(2))
+        if len(_REFS) < _REFS_MAX:
+            _REFS[ref] = known
+    return known
 
 
 def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, rels: dict) -> None:
@@ -176,8 +182,7 @@ def _parse_cells(sheet_data, sheet: Sheet, ns, strings: list, shared: dict, last
     from .formulas import shift
 
     row_tag, c_tag, f_tag, v_tag, is_tag = (ns(t) for t in ("row", "c", "f", "v", "is"))
-    cells, rows, n_strings, fullmatch = sheet.cells, sheet.rows, len(strings), CELL_RE.fullmatch
-    columns_get = _COLUMNS.get
+    cells, rows, n_strings, refs_get = sheet.cells, sheet.rows, len(strings), _REFS.get
     row_number = 0
     for row_el in sheet_data:
         if row_el.tag != row_tag:
@@ -194,13 +199,7 @@ def _parse_cells(sheet_data, sheet: Sheet, ns, strings: list, shared: dict, last
             get = c.get
             ref = get("r")
             if ref:
-                m = fullmatch(ref)
-                if m is None:
-                    raise BadPackage("WB-CORRUPT", f"อ้างอิงช่องไม่ถูกต้อง: {ref}", f"a bad cell reference: {ref}")
-                letters, digits = m.groups()
-                column = columns_get(letters) or _column(letters)
-                if "$" in ref:
-                    ref = letters + digits
+                column, ref = refs_get(ref) or _cell_ref(ref)
             else:
                 column += 1
                 ref = f"{column_letters(column)}{row_number}"
@@ -214,10 +213,10 @@ def _parse_cells(sheet_data, sheet: Sheet, ns, strings: list, shared: dict, last
                     f = part
                 elif tag == is_tag:
                     inline = part
-            value = None
+            value = None  # an empty text is no value (`or None` below)
             if kind == "inlineStr":
                 if inline is not None:
-                    value = "".join(_shared_strings_of(inline, ns))
+                    value = "".join(_shared_strings_of(inline, ns)) or None
             elif v is not None:
                 text = v.text
                 if text is None:
@@ -228,9 +227,9 @@ def _parse_cells(sheet_data, sheet: Sheet, ns, strings: list, shared: dict, last
                     index = int(text)
                     if not 0 <= index < n_strings:
                         raise BadPackage("WB-CORRUPT", f"ช่อง {ref} อ้างถึงข้อความที่ไม่มี", f"cell {ref} refers to a missing string")
-                    value = strings[index]
+                    value = strings[index] or None
                 elif kind == "str" or kind == "d":
-                    value = text
+                    value = text or None
                 elif kind == "e":
                     value = ("#ERR", text)
                 elif kind == "b":
@@ -249,8 +248,6 @@ def _parse_cells(sheet_data, sheet: Sheet, ns, strings: list, shared: dict, last
                         formula = shift(master, row_number - r0, column - c0)
                 if formula is None:
                     formula = ""
-            if value == "":
-                value = None
             style = get("s")
             cells[ref] = Cell(value, formula, int(style) if style is not None else 0, kind)
             if column > last_col:
