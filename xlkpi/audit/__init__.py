@@ -356,13 +356,15 @@ def audit_file(path, signed=None, round_: Optional[int] = None) -> AuditResult:
     from ..workbook.readback import check_container
     from .ooxml import BadPackage, read_book
 
-    findings = check_container(path)
+    parts = {}  # the XML parts check_container decompresses, so that read_book does not again
+    findings = check_container(path, parts)
     if findings:
         return AuditResult(str(path), findings=findings, readable=False)
     try:
-        book = read_book(path)
+        book = read_book(path, parts)
     except BadPackage as exc:
         return AuditResult(str(path), findings=[error(exc.code, exc.th, exc.en, file=str(path))], readable=False)
+    del parts
     if not book.sheets:
         return AuditResult(str(path), findings=[f.located(file=str(path)) for f in book.findings], readable=False)
     try:

@@ -15,9 +15,11 @@ declares a DTD or entities.  A part that declares entities is never parsed; noth
 """
 from __future__ import annotations
 
+import gc
 import io
 import posixpath
 import re
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,7 +48,7 @@ class BadPackage(Exception):
         self.code, self.th, self.en = code, th, en
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: object = None  # float, str, bool, or ("#ERR",) text for an error value
     formula: Optional[str] = None  # without the leading "=", shared formulas expanded
@@ -121,6 +123,13 @@ _SHEET_QUOTED = re.compile(r"'((?:[^']|'')*)'!")
 def canonical_reference(text: str) -> str:
     """A defined name's or link's target with $ and sheet quoting removed, areas sorted."""
     text = (text or "").strip().lstrip("=").lstrip("#")
+    if "," not in text:  # one area (most names): the same result without the pattern and the sort
+        quotes = text.count("'")
+        if not quotes:
+            return text.replace("$", "").strip()
+        end = text.find("'", 1)
+        if quotes == 2 and text[0] == "'" and text[end + 1:end + 2] == "!":
+            return (text[1:end] + text[end + 1:]).replace("$", "").strip()
     text = _SHEET_QUOTED.sub(lambda m: m.group(1).replace("''", "'") + "!", text).replace("$", "")
     return ",".join(sorted(p.strip() for p in text.split(",")))
 
@@ -140,91 +149,114 @@ OBJECT_TAGS = ("drawing", "picture", "oleObjects", "controls", "tableParts", "le
 
 # --- a worksheet -----------------------------------------------------------------------
 
-def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, rels: dict) -> None:
-    from .formulas import shift
+_REFS: dict = {}  # a cell's r -> (column number, the reference without $): the same in every file
+_REFS_MAX = 100_000  # entries; past that, references are worked out each time (memory stays flat)
 
+
+def _cell_ref(ref: str) -> tuple:
+    known = _REFS.get(ref)
+    if known is None:
+        m = CELL_RE.fullmatch(ref)
+        if m is None:
+            raise BadPackage("WB-CORRUPT", f"อ้างอิงช่องไม่ถูกต้อง: {ref}", f"a bad cell reference: {ref}")
+        known = (column_number(m.group(1)), m.group(1) + m.group(2))
+        if len(_REFS) < _REFS_MAX:
+            _REFS[ref] = known
+    return known
+
+
+def _parse_sheet(data: bytes, sheet: Sheet, ns, rel_ids: tuple, strings: list, rels: dict) -> None:
     root = ET.fromstring(data)
-    row_tag, c_tag, f_tag, v_tag, is_tag, t_tag = (ns(t) for t in ("row", "c", "f", "v", "is", "t"))
-    cells = sheet.cells
-    shared: dict = {}
+    data_tag = ns("sheetData")
+    shared: dict = {}  # shared formulas by si, across the sheet
     last_row = last_col = 0
     for child in root:
         tag = child.tag
-        if tag == ns("sheetData"):
-            row_number = 0
-            for row_el in child:
-                if row_el.tag != row_tag:
-                    continue
-                r_attr = row_el.get("r")
-                row_number = int(r_attr) if r_attr else row_number + 1
-                ht, hidden = row_el.get("ht"), _bool(row_el.get("hidden"), False)
-                if ht is not None or hidden:
-                    sheet.rows[row_number] = (_float(ht), hidden)
-                column = 0
-                for c in row_el:
-                    if c.tag != c_tag:
-                        continue
-                    ref = c.get("r")
-                    if ref:
-                        m = CELL_RE.fullmatch(ref)
-                        if m is None:
-                            raise BadPackage("WB-CORRUPT", f"อ้างอิงช่องไม่ถูกต้อง: {ref}", f"a bad cell reference: {ref}")
-                        column = column_number(m.group(1))
-                        ref = f"{m.group(1)}{m.group(2)}"
-                    else:
-                        column += 1
-                        ref = f"{column_letters(column)}{row_number}"
-                    kind = c.get("t", "n")
-                    f = v = inline = None
-                    for part in c:
-                        if part.tag == v_tag:
-                            v = part
-                        elif part.tag == f_tag:
-                            f = part
-                        elif part.tag == is_tag:
-                            inline = part
-                    value = None
-                    if kind == "inlineStr":
-                        if inline is not None:
-                            value = "".join(_shared_strings_of(inline, ns))
-                    elif v is not None and v.text is not None:
-                        text = v.text
-                        if kind == "s":
-                            index = int(text)
-                            if not 0 <= index < len(strings):
-                                raise BadPackage("WB-CORRUPT", f"ช่อง {ref} อ้างถึงข้อความที่ไม่มี", f"cell {ref} refers to a missing string")
-                            value = strings[index]
-                        elif kind in ("str", "d"):
-                            value = text
-                        elif kind == "e":
-                            value = ("#ERR", text)
-                        elif kind == "b":
-                            value = text.strip() in ("1", "true")
-                        else:
-                            value = float(text)
-                    formula = None
-                    if f is not None:
-                        formula = f.text
-                        if f.get("t") == "shared":
-                            index = f.get("si")
-                            if formula:
-                                shared[index] = (row_number, column, formula)
-                            elif index in shared:
-                                r0, c0, master = shared[index]
-                                formula = shift(master, row_number - r0, column - c0)
-                        if formula is None:
-                            formula = ""
-                    if value == "":
-                        value = None
-                    style = int(c.get("s", "0"))
-                    cells[ref] = Cell(value, formula, style, kind)
-                    if column > last_col:
-                        last_col = column
-                    if (value is not None or formula is not None) and row_number > last_row:
-                        last_row = row_number
+        if tag == data_tag:
+            last_row, last_col = _parse_cells(child, sheet, ns, strings, shared, last_row, last_col)
         else:
             _parse_setting(sheet, child, tag, ns, rels)
     _finish_sheet(sheet, last_row, last_col)
+
+
+def _parse_cells(sheet_data, sheet: Sheet, ns, strings: list, shared: dict, last_row: int, last_col: int) -> tuple:
+    """The rows and cells of one <sheetData>; (last row holding anything, last column)."""
+    from .formulas import shift
+
+    row_tag, c_tag, f_tag, v_tag, is_tag = (ns(t) for t in ("row", "c", "f", "v", "is"))
+    cells, rows, n_strings, refs_get = sheet.cells, sheet.rows, len(strings), _REFS.get
+    row_number = 0
+    for row_el in sheet_data:
+        if row_el.tag != row_tag:
+            continue
+        r_attr = row_el.get("r")
+        row_number = int(r_attr) if r_attr else row_number + 1
+        ht, hidden = row_el.get("ht"), _bool(row_el.get("hidden"), False)
+        if ht is not None or hidden:
+            rows[row_number] = (_float(ht), hidden)
+        column = 0
+        for c in row_el:
+            if c.tag != c_tag:
+                continue
+            get = c.get
+            ref = get("r")
+            if ref:
+                column, ref = refs_get(ref) or _cell_ref(ref)
+            else:
+                column += 1
+                ref = f"{column_letters(column)}{row_number}"
+            kind = get("t", "n")
+            f = v = inline = None
+            for part in c:
+                tag = part.tag
+                if tag == v_tag:
+                    v = part
+                elif tag == f_tag:
+                    f = part
+                elif tag == is_tag:
+                    inline = part
+            value = None  # an empty text is no value (`or None` below)
+            if kind == "inlineStr":
+                if inline is not None:
+                    value = "".join(_shared_strings_of(inline, ns)) or None
+            elif v is not None:
+                text = v.text
+                if text is None:
+                    pass
+                elif kind == "n":
+                    value = float(text)
+                elif kind == "s":
+                    index = int(text)
+                    if not 0 <= index < n_strings:
+                        raise BadPackage("WB-CORRUPT", f"ช่อง {ref} อ้างถึงข้อความที่ไม่มี", f"cell {ref} refers to a missing string")
+                    value = strings[index] or None
+                elif kind == "str" or kind == "d":
+                    value = text or None
+                elif kind == "e":
+                    value = ("#ERR", text)
+                elif kind == "b":
+                    value = text.strip() in ("1", "true")
+                else:
+                    value = float(text)
+            formula = None
+            if f is not None:
+                formula = f.text
+                if f.get("t") == "shared":
+                    index = f.get("si")
+                    if formula:
+                        shared[index] = (row_number, column, formula)
+                    elif index in shared:
+                        r0, c0, master = shared[index]
+                        formula = shift(master, row_number - r0, column - c0)
+                if formula is None:
+                    formula = ""
+            style = get("s")
+            cells[ref] = Cell(value, formula, int(style) if style is not None else 0, kind)
+            if column > last_col:
+                last_col = column
+            if row_number > last_row and (value is not None or formula is not None):
+                last_row = row_number
+    return last_row, last_col
 
 
 def _finish_sheet(sheet: Sheet, last_row: int, last_col: int) -> None:
@@ -360,14 +392,14 @@ def _hyperlink(target: str, location: Optional[str]) -> str:
 
 # --- the package -----------------------------------------------------------------------
 
-def _rels(archive, names: set, part: str) -> dict:
+def _rels(archive, names: set, part: str, blobs: dict) -> dict:
     """rId -> (type suffix, resolved target) of one part's relationships."""
     folder, base = posixpath.split(part)
     path = posixpath.join(folder, "_rels", base + ".rels")
     if path not in names:
         return {}
-    data = archive.read(path)
-    if declares_entities(data):
+    data = blobs.get(path)  # in blobs: already read and scanned by _read
+    if data is None and declares_entities(data := archive.read(path)):
         raise BadPackage("WB-XML-ENTITY", f"ส่วน {path} ประกาศ DTD/entity", f"part {path} declares a DTD or entities")
     out = {}
     for rel in ET.fromstring(data).iter(PKG_REL):
@@ -381,53 +413,86 @@ def _rels(archive, names: set, part: str) -> dict:
     return out
 
 
-def _read_part(archive, names: set, part: str, findings: list, blobs: Optional[dict] = None):
+def _read_part(archive, names: set, part: str, findings: list, blobs: dict):
     if part not in names:
         raise BadPackage("WB-CORRUPT", f"ไม่พบส่วน {part}", f"part {part} is missing")
-    data = blobs[part] if blobs and part in blobs else archive.read(part)
-    if declares_entities(data):
+    data = blobs.get(part)  # in blobs: already read and scanned by _read
+    if data is None and declares_entities(data := archive.read(part)):
         raise BadPackage("WB-XML-ENTITY", f"ส่วน {part} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
                          f"part {part} declares a DTD or entities (not read, not expanded)")
     return data
 
 
-def read_book(source) -> Book:
-    """The canonical model of a workbook (bytes, a path or a file object). Raises BadPackage."""
+_PARSED: dict = {}  # (kind, part's bytes, context) -> its canonical result: parts a batch repeats
+_PARSED_MAX = 8  # entries (oldest dropped first), so memory stays flat however many files
+_PARSED_LOCK = threading.Lock()
+
+
+def _parsed_once(key: tuple, build):
+    """`build()` for a part's bytes, kept for the next file with byte-identical bytes (styles, theme).
+    The result must be immutable or copied by the caller."""
+    with _PARSED_LOCK:
+        hit = _PARSED.get(key)
+    if hit is None:
+        hit = build()
+        with _PARSED_LOCK:
+            while len(_PARSED) >= _PARSED_MAX:
+                del _PARSED[next(iter(_PARSED))]
+            _PARSED[key] = hit
+    return hit
+
+
+def read_book(source, parts: Optional[dict] = None) -> Book:
+    """The canonical model of a workbook (bytes, a path or a file object). Raises BadPackage.
+
+    `parts`: name -> (CRC, bytes) of XML parts already decompressed and CRC-checked from this
+    file (`readback.check_container(path, keep)`); a part is taken from there only when its
+    CRC and size are those the archive now records, else it is read again."""
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
+    paused = gc.isenabled()
+    if paused:  # the model is tens of thousands of acyclic objects: no collection while they are made
+        gc.disable()
     try:
         with zipfile.ZipFile(source) as archive:
-            return _read(archive)
+            return _read(archive, parts or {})
     except BadPackage:
         raise
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, IndexError, OSError, EOFError,
             NotImplementedError, RuntimeError) as exc:
         raise BadPackage("WB-CORRUPT", f"ไฟล์เสียหาย อ่านส่วนประกอบไม่ได้: {exc}",
                          f"the file is corrupt, a part cannot be read: {exc}") from exc
+    finally:
+        if paused:
+            gc.enable()
 
 
-def _read(archive: zipfile.ZipFile) -> Book:
+def _read(archive: zipfile.ZipFile, parts: dict) -> Book:
     names = set(archive.namelist())
     types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    findings = container_findings(archive, types)
     blobs = {}  # each XML part decompressed once: scanned here, parsed below
     for name in sorted(names):
         if name.lower().endswith((".xml", ".rels", ".vml")):
-            blobs[name] = archive.read(name)
-        if name in blobs and declares_entities(blobs[name]):
+            kept = parts.get(name)
+            info = archive.getinfo(name)
+            blobs[name] = kept[1] if kept and kept[0] == info.CRC and len(kept[1]) == info.file_size \
+                else archive.read(name)
+    findings = container_findings(archive, types)
+    for name in sorted(blobs):
+        if declares_entities(blobs[name]):
             findings.append(_bad("WB-XML-ENTITY", f"ส่วน {name} ประกาศ DTD/entity (ไม่อ่าน ไม่ขยาย)",
                                  f"part {name} declares a DTD or entities (not read, not expanded)", name))
     if any(f.code == "WB-XML-ENTITY" for f in findings):
         book = Book([], [], {}, False, findings)
         return book
-    package = _rels(archive, names, "")
+    package = _rels(archive, names, "", blobs)
     workbook_part = next((t for k, t in package.values() if k == "officeDocument"), "xl/workbook.xml")
     root = ET.fromstring(_read_part(archive, names, workbook_part, findings, blobs))
     main = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else MAIN_NS[0]
     if main not in MAIN_NS:
         raise BadPackage("WB-NOT-EXCEL", "ไม่ใช่สมุดงาน Excel", "not an Excel workbook")
     ns = _Ns(main)
-    rels = _rels(archive, names, workbook_part)
+    rels = _rels(archive, names, workbook_part, blobs)
     for kind, target in rels.values():
         low = kind.lower()
         if low in _MACRO_TYPES or low in _EXTERNAL_TYPES or low in _EMBED_TYPES:
@@ -439,10 +504,16 @@ def _read(archive: zipfile.ZipFile) -> Book:
     styles_part = next((t for k, t in rels.values() if k == "styles"), None)
     strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
     theme_part = next((t for k, t in rels.values() if k == "theme"), None)
-    theme = theme_colours(ET.fromstring(_read_part(archive, names, theme_part, findings, blobs))) \
-        if theme_part and theme_part in names else {}
-    styles = _styles(ET.fromstring(_read_part(archive, names, styles_part, findings, blobs)) if styles_part else None,
-                     ns, theme)
+    theme = {}
+    if theme_part and theme_part in names:
+        data = _read_part(archive, names, theme_part, findings, blobs)
+        theme = dict(_parsed_once(("theme", data), lambda: theme_colours(ET.fromstring(data))))
+    if styles_part:
+        data = _read_part(archive, names, styles_part, findings, blobs)
+        styles = list(_parsed_once(("styles", data, ns.m, tuple(sorted(theme.items()))),
+                                   lambda: _styles(ET.fromstring(data), ns, theme)))
+    else:
+        styles = _styles(None, ns, theme)
     strings = _shared_strings(ET.fromstring(_read_part(archive, names, strings_part, findings, blobs))
                               if strings_part else None, ns)
     protection = root.find(ns("workbookProtection"))
@@ -461,7 +532,7 @@ def _read(archive: zipfile.ZipFile) -> Book:
                                      f"แผ่นงาน {sheet.name} ไม่ใช่แผ่นงานปกติ ({kind})",
                                      f"sheet {sheet.name} is not a worksheet ({kind})", sheet.name))
             continue
-        sheet_rels = _rels(archive, names, target)
+        sheet_rels = _rels(archive, names, target, blobs)
         for k, t in sheet_rels.values():
             if k.lower() in _EMBED_TYPES or k.lower() in ("drawing", "image", "chart"):
                 sheet.objects.append(k)

@@ -68,12 +68,17 @@ def data_from_book(book, file: str) -> WorkbookData:
         data.protected[name] = bool(sheet.protection and sheet.protection.get("sheet"))
         data.max_row[name] = sheet.max_row
         for ref, cell in sheet.cells.items():
-            if cell.value is not None:
-                values[(name, ref)] = _plain(cell.value)
-            if cell.formula is not None:
-                formulas[(name, ref)] = "=" + cell.formula
+            value, formula = cell.value, cell.formula
+            if value is not None:
+                # _plain, inlined: this loop runs for every cell of every audited file
+                if isinstance(value, float):
+                    values[(name, ref)] = int(value) if value.is_integer() else value
+                else:
+                    values[(name, ref)] = value[-1] if isinstance(value, tuple) else value
+            if formula is not None:
+                formulas[(name, ref)] = "=" + formula
     for (name, local), target in book.names.items():
-        if local is None:
+        if local is None and "!" in target:
             parsed = _parse_name_target(target)
             if parsed:
                 data.names[name] = parsed
@@ -84,11 +89,12 @@ def read_workbook_data(path) -> tuple[Optional[WorkbookData], list[Finding]]:
     """A workbook file as WorkbookData, or None with findings saying why it cannot be read."""
     from .ooxml import BadPackage, read_book
 
-    findings = check_container(path)
+    parts = {}  # the XML parts check_container decompresses, so that read_book does not again
+    findings = check_container(path, parts)
     if findings:
         return None, findings
     try:
-        book = read_book(path)
+        book = read_book(path, parts)
     except BadPackage as exc:
         return None, [error(exc.code, exc.th, exc.en, file=str(path))]
     return data_from_book(book, str(path)), []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Optional
 
@@ -45,8 +46,15 @@ def _bad(code: str, th: str, en: str, path) -> list[Finding]:
     return [error(code, th, en, file=str(path))]
 
 
-def check_container(path) -> list[Finding]:
-    """Is this an Excel workbook we may open?  Cheap checks before openpyxl sees it."""
+XML_SUFFIXES = (".xml", ".rels", ".vml")  # the parts the audit's reader reads whole
+
+
+def check_container(path, keep: Optional[dict] = None) -> list[Finding]:
+    """Is this an Excel workbook we may open?  Cheap checks before openpyxl sees it.
+
+    Every entry is decompressed and its CRC checked; with `keep` (a dict), the XML parts'
+    bytes are put there as name -> (CRC, bytes), so that `ooxml.read_book(path, keep)` does
+    not decompress them again."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -74,12 +82,29 @@ def check_container(path) -> list[Finding]:
                 return _bad("WB-ZIP-BOMB", "ไฟล์ขยายตัวใหญ่เกินกำหนด (zip bomb)", "the file expands beyond the limit (zip bomb)", path)
             if "xl/workbook.xml" not in names:
                 return _bad("WB-NOT-EXCEL", "เป็นไฟล์ zip แต่ไม่ใช่สมุดงาน Excel", "a zip file, but not an Excel workbook", path)
-            broken = archive.testzip()
+            broken = archive.testzip() if keep is None else _test_keeping(archive, keep)
             if broken:
                 return _bad("WB-CORRUPT", f"ไฟล์เสียหาย (ส่วน {broken})", f"the file is corrupt (part {broken})", path)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:  # zlib: a damaged entry
         return _bad("WB-CORRUPT", f"ไฟล์เสียหายหรือไม่สมบูรณ์: {exc}", f"the file is corrupt or truncated: {exc}", path)
     return []
+
+
+def _test_keeping(archive: zipfile.ZipFile, keep: dict) -> Optional[str]:
+    """`archive.testzip()` (the first entry failing its CRC, or None), keeping the XML parts."""
+    for info in archive.filelist:
+        name = info.filename
+        try:
+            with archive.open(name, "r") as entry:
+                if name.lower().endswith(XML_SUFFIXES):
+                    keep[name] = (archive.getinfo(name).CRC, entry.read())
+                else:
+                    while entry.read(2**20):
+                        pass
+        except zipfile.BadZipFile:
+            keep.clear()
+            return name
+    return None
 
 
 def open_workbook(path, data_only: bool = False):
