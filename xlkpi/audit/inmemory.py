@@ -156,12 +156,22 @@ def _book(wb, styles: list, style_of, row_attrs) -> Book:
     locked = security is not None and (security.lockStructure is None or bool(security.lockStructure))
     book = Book([], styles, {}, locked, [])
     columns: dict = {}
+    done: dict = {}  # id of a cell several sheets share (a recording's copied rows) -> its model
     for sheet_index, ws in enumerate(wb.worksheets):
         sheet = Sheet(ws.title, ws.sheet_state)
         book.sheets.append(sheet)
         cells = sheet.cells
         last_row = last_col = 0
         for (r, c), cell in ws._cells.items():
+            model = done.get(id(cell))
+            if model is not None:
+                letters = columns[c]
+                cells[f"{letters}{r}"] = model
+                if c > last_col:
+                    last_col = c
+                if (model.value is not None or model.formula is not None) and r > last_row:
+                    last_row = r
+                continue
             value = cell._value
             if value is None and not cell.has_style and cell._comment is None:
                 continue
@@ -180,7 +190,9 @@ def _book(wb, styles: list, style_of, row_attrs) -> Book:
             if letters is None:
                 letters = columns[c] = column_letters(c)
             ref = f"{letters}{r}"
-            cells[ref] = Cell(value, formula, style_of(cell._style), "str" if kind == "f" else kind)
+            cells[ref] = model = Cell(value, formula, style_of(cell._style), "str" if kind == "f" else kind)
+            if cell.hyperlink is None:
+                done[id(cell)] = model
             if c > last_col:
                 last_col = c
             if (value is not None or formula is not None) and r > last_row:

@@ -211,6 +211,16 @@ class RecordingSheet:
     def __setitem__(self, ref: str, value) -> None:
         self[ref].value = value
 
+    def share_row(self, source: "RecordingSheet", row: int, columns) -> None:
+        """`sar._copy_row` for a recording: the earlier sheet's cells themselves (a recording is
+        read, never edited, once written), and the row's height."""
+        for column in columns:
+            cell = source._cells.get((row, column))
+            if cell is not None:
+                self._cells[(row, column)] = cell
+        if row in source.row_dimensions and source.row_dimensions[row].height is not None:
+            self.row_dimensions[row].height = source.row_dimensions[row].height
+
     def merge_cells(self, range_string=None, start_row=None, start_column=None, end_row=None, end_column=None):
         merged = CellRange(range_string=range_string, min_col=start_column, min_row=start_row,
                            max_col=end_column, max_row=end_row)

@@ -179,6 +179,10 @@ def _copy_row(source, ws, r: int) -> None:
     styles, notes and height, as they are (each sheet keeps its own cells and notes)."""
     from openpyxl.comments import Comment
 
+    share = getattr(ws, "share_row", None)
+    if share is not None:  # the audit's RecordingWorkbook: the same cells, not copies
+        share(source, r, [index for _column, index, *_flags in _body_columns()])
+        return
     for _column, index, *_flags in _body_columns():
         found = source._cells.get((r, index))
         if found is None:
