@@ -410,7 +410,7 @@ def test_validated_cells_are_written_as_rectangles_covering_exactly_them():
     import random
 
     from xlkpi.audit.ooxml import expand_ref
-    from xlkpi.workbook.sar import _runs
+    from xlkpi.workbook.sar_sheet import _runs
 
     assert sorted(_runs(["F13", "G13", "H13", "I13", "J13", "K8", "K9", "K11"])) == ["F13:J13", "K11", "K8:K9"]
     rng = random.Random(7)

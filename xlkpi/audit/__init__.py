@@ -212,16 +212,6 @@ def choose_baseline(values: dict, sheetnames: list, trust: Trust, file: str):
     return text, kind, BASELINE_UNVERIFIED, findings
 
 
-def latest_reported_round(agreement: Agreement) -> int:
-    """The round under audit when none is named: the latest with any result, else 12."""
-    reported = 6
-    for ind in agreement.walk():
-        for values in [ind.result] + [p.result for p in ind.parts]:
-            if values:
-                reported = max(reported, max(values))
-    return reported
-
-
 def audit_book(book, file: str, signed=None, round_: Optional[int] = None) -> AuditResult:
     """Audit one workbook's canonical model (`ooxml.Book`) against its trusted baseline."""
     from .expected import FREE_CELLS, TrustedView, expected_model

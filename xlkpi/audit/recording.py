@@ -212,7 +212,7 @@ class RecordingSheet:
         self[ref].value = value
 
     def share_row(self, source: "RecordingSheet", row: int, columns) -> None:
-        """`sar._copy_row` for a recording: the earlier sheet's cells themselves (a recording is
+        """`sar_sheet._copy_row` for a recording: the earlier sheet's cells themselves (a recording is
         read, never edited, once written), and the row's height."""
         for column in columns:
             cell = source._cells.get((row, column))

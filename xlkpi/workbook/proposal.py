@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..findings import Finding, error
 from ..glossary import Direction, IndicatorKind
-from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Contact, Indicator, Part
+from ..model import GROUP, MILESTONE, THRESHOLD, WEIGHTED, Agreement, Indicator
 from . import measure, style
 from .layout import COVER_SHEET, META_SHEET, column_letter, quoted
 
