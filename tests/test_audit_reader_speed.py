@@ -24,8 +24,9 @@ import corpus as c
 from xlkpi.audit import container, ooxml
 from xlkpi.audit.container import _EMBED_TYPES, _EXTERNAL_TYPES, _MACRO_TYPES, _bad, _decoded, container_findings
 from xlkpi.audit.expected import expected_model
-from xlkpi.audit.ooxml import (CELL_RE, MAIN_NS, PKG_REL, REL_NS, BadPackage, Book, Cell, Sheet, _finish_sheet,
-                               _parse_setting, _shared_strings_of, column_letters, column_number, read_book)
+from xlkpi.audit.ooxml import (CELL_RE, MAIN_NS, PKG_REL, REL_NS, BadPackage, Book, Cell, Sheet, column_letters,
+                               column_number, read_book)
+from xlkpi.audit.sheet_xml import _finish_sheet, _parse_setting, _shared_strings_of
 from xlkpi.audit.reader import WorkbookData, _parse_name_target, _plain, data_from_book
 from xlkpi.audit.rewrite import REWRITES
 from xlkpi.audit.styles import _bool, _float, _Ns, _shared_strings, _styles, theme_colours

@@ -3,12 +3,13 @@
 `book_from_openpyxl(wb)` gives the `ooxml.Book` that `ooxml.read_book` would give for the
 saved file, without writing and re-reading it: the cells straight from openpyxl's cells (as
 its writer would write them), every other part of a sheet from the same elements openpyxl's
-writer sends (`to_tree()`), read by the same code as a file's (`ooxml._parse_setting`).
+writer sends (`to_tree()`), read by the same code as a file's (`sheet_xml._parse_setting`).
 A test holds the two paths equal for the SAR Card and the KPI Template.
 """
 from __future__ import annotations
 
-from .ooxml import Book, Cell, Sheet, _finish_sheet, _hyperlink, _parse_setting, canonical_reference, column_letters
+from .ooxml import Book, Cell, Sheet, canonical_reference, column_letters
+from .sheet_xml import _finish_sheet, _hyperlink, _parse_setting
 from .styles import BUILTIN_FORMATS, _bool, _color, _float, _Ns
 
 _BARE = _Ns("")
@@ -240,7 +241,7 @@ def _settings(ws, sheet: Sheet) -> None:
 
 
 def _formula(text) -> str:
-    from .ooxml import _formula_text
+    from .sheet_xml import _formula_text
 
     class _Text:
         def __init__(self, value):
