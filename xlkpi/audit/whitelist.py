@@ -140,15 +140,25 @@ def _compare_cells(sheet: str, e: Sheet, a: Sheet, e_styles: list, a_styles: lis
     e_default, a_default = e_styles[0], a_styles[0]
     covered = _covered(e.merges & a.merges)  # under a merge only the top-left cell shows
     same = _same_styles(e_styles, a_styles)
+    sheet_inputs = {ref: spec for (name, ref), spec in inputs.items() if name == sheet}
+    sheet_free = {ref for name, ref in free if name == sheet}
     for ref in e_cells.keys() | a_cells.keys():
-        key = (sheet, ref)
-        if key in free:
+        if ref in sheet_free:
             continue
         ec, ac = e_cells.get(ref), a_cells.get(ref)
-        spec = inputs.get(key)
+        spec = sheet_inputs.get(ref)
         e_index = ec.style if ec is not None else 0
         a_index = ac.style if ac is not None else 0
         if (e_index, a_index) in same:
+            if spec is None and ec is not None and ac is not None:
+                # the same text is the same content (what same_value and canonical would say)
+                ef, af = ec.formula, ac.formula
+                if ef is None and af is None:
+                    ev, av = ec.value, ac.value
+                    if ev == av and type(ev) is type(av):
+                        continue
+                elif ef == af:
+                    continue
             _compare_content(sheet, ref, ec, ac, spec, out)
             continue
         es = e_styles[e_index] if e_index < len(e_styles) else e_default
