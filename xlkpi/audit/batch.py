@@ -76,8 +76,5 @@ def audit_many(paths: list[Path], signed, round_: Optional[int] = None,
     from . import Trust
 
     trust = Trust.of(signed)
-    if len(paths) >= 4:
-        # what every job imports (openpyxl with it), imported once here: forked workers share it
-        from . import expected, rules, whitelist  # noqa: F401
     jobs = [(p, trust, round_, formulas) for p in paths]
     yield from parallel_map(_audit_one, jobs, workers, "ตรวจสอบ (auditing)" if progress else None)

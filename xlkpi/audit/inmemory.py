@@ -165,38 +165,20 @@ def _book(wb, styles: list, style_of, row_attrs) -> Book:
         last_row = last_col = 0
         for (r, c), cell in ws._cells.items():
             model = done.get(id(cell))
-            if model is not None:
-                letters = columns[c]
-                cells[f"{letters}{r}"] = model
-                if c > last_col:
-                    last_col = c
-                if (model.value is not None or model.formula is not None) and r > last_row:
-                    last_row = r
-                continue
-            value = cell._value
-            if value is None and not cell.has_style and cell._comment is None:
-                continue
-            kind, formula = cell.data_type, None
-            if kind == "f":
-                formula, value = str(value)[1:], None
-            elif kind == "n" and value is not None:
-                value = float(value)
-            elif kind == "b":
-                value = bool(value)
-            elif kind == "e":
-                value = ("#ERR", str(value))
-            if value == "":
-                value = None
+            if model is None:
+                model = _cell_model(cell, style_of)
+                if model is None:
+                    continue
+                if cell.hyperlink is None:
+                    done[id(cell)] = model
             letters = columns.get(c)
             if letters is None:
                 letters = columns[c] = column_letters(c)
             ref = f"{letters}{r}"
-            cells[ref] = model = Cell(value, formula, style_of(cell._style), "str" if kind == "f" else kind)
-            if cell.hyperlink is None:
-                done[id(cell)] = model
+            cells[ref] = model
             if c > last_col:
                 last_col = c
-            if (value is not None or formula is not None) and r > last_row:
+            if (model.value is not None or model.formula is not None) and r > last_row:
                 last_row = r
             if cell.hyperlink is not None:
                 link = cell.hyperlink
@@ -218,6 +200,25 @@ def _book(wb, styles: list, style_of, row_attrs) -> Book:
         text = defined if isinstance(defined, str) else defined.attr_text
         book.names[(name.lower(), None)] = canonical_reference(text or "")
     return book
+
+
+def _cell_model(cell, style_of):
+    """A written cell as the reader reads it from the saved file; None for one not saved."""
+    value = cell._value
+    if value is None and not cell.has_style and cell._comment is None:
+        return None
+    kind, formula = cell.data_type, None
+    if kind == "f":
+        formula, value = str(value)[1:], None
+    elif kind == "n" and value is not None:
+        value = float(value)
+    elif kind == "b":
+        value = bool(value)
+    elif kind == "e":
+        value = ("#ERR", str(value))
+    if value == "":
+        value = None
+    return Cell(value, formula, style_of(cell._style), "str" if kind == "f" else kind)
 
 
 def _settings(ws, sheet: Sheet) -> None:

@@ -135,11 +135,11 @@ def check_input(sheet: str, ref: str, spec: InputCell, cell) -> list:
 
 
 def _compare_cells(sheet: str, e: Sheet, a: Sheet, e_styles: list, a_styles: list, inputs: dict,
-                   free: set, out: list) -> None:
+                   free: set, out: list, same: set) -> None:
+    """`same`: the (expected, found) style index pairs equal by effect (`_same_styles`)."""
     e_cells, a_cells = e.cells, a.cells
     e_default, a_default = e_styles[0], a_styles[0]
     covered = _covered(e.merges & a.merges)  # under a merge only the top-left cell shows
-    same = _same_styles(e_styles, a_styles)
     sheet_inputs = {ref: spec for (name, ref), spec in inputs.items() if name == sheet}
     sheet_free = {ref for name, ref in free if name == sheet}
     for ref in e_cells.keys() | a_cells.keys():
@@ -322,6 +322,7 @@ def compare(expected: Book, actual: Book, inputs: dict, free: frozenset = frozen
         if ev != av:
             out.append(_diff("WB-NAME-CHANGED", "", key[0], f"ชื่อที่กำหนด {key[0]} ถูกเปลี่ยน", f"the defined name {key[0]} changed", ev, av))
     seen = set()
+    same = _same_styles(expected.styles, actual.styles)
     for e in expected.sheets:
         a = next((s for s in actual.sheets if s.name == e.name), None)
         if a is None or e.name in seen:
@@ -330,7 +331,7 @@ def compare(expected: Book, actual: Book, inputs: dict, free: frozenset = frozen
         if _visible(e.state) != _visible(a.state):
             out.append(_diff("WB-SHEET-VISIBILITY", e.name, "", f"การซ่อนแผ่นงาน {e.name} ถูกเปลี่ยน",
                              f"sheet {e.name} was hidden or shown", e.state, a.state))
-        _compare_cells(e.name, e, a, expected.styles, actual.styles, inputs, free, out)
+        _compare_cells(e.name, e, a, expected.styles, actual.styles, inputs, free, out, same)
         _compare_layout(e.name, e, a, out)
         _compare_sheet_settings(e.name, e, a, out, printed=_visible(e.state))
     return _capped(out, e_names)

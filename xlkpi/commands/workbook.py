@@ -58,6 +58,14 @@ def _password(password: str | None) -> str:
     return password or DEFAULT_PASSWORD
 
 
+def _write_form(write, agreement: Path, output: Path, password, lang: str, sign_key) -> None:
+    """A KPI Template or SAR Card for the agreement file, signed when a key is given."""
+    lang = _lang(lang)
+    signer = _signer(sign_key)
+    loaded = load_agreement_or_exit(agreement)
+    typer.echo(write(loaded, output, _password(password), lang=lang, signer=signer))
+
+
 def template(
     agreement: Path = typer.Argument(..., help="ไฟล์คำรับรอง — the agreement file"),
     output: Path = typer.Option(..., "--output", "-o", help="ไฟล์ .xlsx ที่จะเขียน — the workbook to write"),
@@ -68,10 +76,7 @@ def template(
     """เอกสารสรุปรายละเอียดตัวชี้วัด — write the KPI Template workbook."""
     from ..workbook.template import write_template
 
-    lang = _lang(lang)
-    signer = _signer(sign_key)
-    loaded = load_agreement_or_exit(agreement)
-    typer.echo(write_template(loaded, output, _password(password), lang=lang, signer=signer))
+    _write_form(write_template, agreement, output, password, lang, sign_key)
 
 
 def sar(
@@ -84,10 +89,7 @@ def sar(
     """SAR Card รอบ 6, 9, 12 เดือน — write the SAR Card workbook (scores are formulas)."""
     from ..workbook.sar import write_sar
 
-    lang = _lang(lang)
-    signer = _signer(sign_key)
-    loaded = load_agreement_or_exit(agreement)
-    typer.echo(write_sar(loaded, output, _password(password), lang=lang, signer=signer))
+    _write_form(write_sar, agreement, output, password, lang, sign_key)
 
 
 def proposal(
