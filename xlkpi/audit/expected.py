@@ -118,7 +118,9 @@ def expected_model(text: str, kind: str, lang: str = "th") -> tuple[Optional[Exp
                             f"the workbook's agreement has {count} indicators and parts, more than can be audited ({MAX_ROWS})",
                             sheet=META_SHEET, cell="B4")]
     build = build_sar if kind == KIND_SAR else build_template
-    book = book_from_recording(build(agreement, lang=lang, workbook=RecordingWorkbook()))
+    recording = build(agreement, lang=lang, workbook=RecordingWorkbook())
+    book = book_from_recording(recording)
+    recording.release()
     expected = Expected(kind, agreement, book, _input_cells(book, kind, agreement), [s.name for s in book.sheets])
     _CACHE[key] = expected
     while len(_CACHE) > CACHE_SIZE:

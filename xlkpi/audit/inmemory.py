@@ -164,12 +164,13 @@ def _book(wb, styles: list, style_of, row_attrs) -> Book:
         cells = sheet.cells
         last_row = last_col = 0
         for (r, c), cell in ws._cells.items():
+            link = cell.hyperlink
             model = done.get(id(cell))
             if model is None:
                 model = _cell_model(cell, style_of)
                 if model is None:
                     continue
-                if cell.hyperlink is None:
+                if link is None:
                     done[id(cell)] = model
             letters = columns.get(c)
             if letters is None:
@@ -178,10 +179,9 @@ def _book(wb, styles: list, style_of, row_attrs) -> Book:
             cells[ref] = model
             if c > last_col:
                 last_col = c
-            if (model.value is not None or model.formula is not None) and r > last_row:
+            if r > last_row and (model.value is not None or model.formula is not None):
                 last_row = r
-            if cell.hyperlink is not None:
-                link = cell.hyperlink
+            if link is not None:
                 sheet.hyperlinks[ref] = _hyperlink(link.target or "", link.location)
         for r, dimension in ws.row_dimensions.items():
             attrs = row_attrs(dimension)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from ..findings import Finding, error
@@ -36,6 +37,7 @@ class WorkbookData:
         return None if self.formulas is None else self.formulas.get((sheet, cell))
 
 
+@lru_cache(maxsize=16384)  # a batch's workbooks name the same cells: each text parsed once
 def _parse_name_target(text: str):
     """'SAR 12 เดือน'!$L$6 -> ('SAR 12 เดือน', 'L6'); anything else -> None."""
     if "!" not in text:

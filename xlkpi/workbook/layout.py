@@ -264,6 +264,7 @@ def sar_layout(agreement: Agreement) -> SarLayout:
 
     for top in agreement.indicators:
         place(top, 0)
+    del place  # a recursive closure is a reference cycle: the rows would wait for the collector
     next_row += 1  # a blank line before the totals
     dimension_rows = {}
     for dimension in (1, 2, 3, 4):
