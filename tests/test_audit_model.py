@@ -148,3 +148,46 @@ def test_a_recording_binds_values_as_openpyxl_does():
     for ws in (real, recorded):
         with pytest.raises(IllegalCharacterError):
             ws.cell(row=99, column=1).value = "bad \x01 text"
+
+
+@pytest.mark.parametrize("build, agreement, results_in_copy", [
+    (build_sar, good_agreement(random.Random(7), 14), False),
+    (build_sar, good_agreement(random.Random(8), 9), True),
+    (build_sar, sample_ministry()[0], False),
+    (build_template, sample_ministry()[9], False),
+    (build_template, good_agreement(random.Random(9), 6), True),
+])
+def test_the_trusted_agreement_copied_is_the_hidden_copy_read_back(build, agreement, results_in_copy):
+    """The audit copies the trusted agreement instead of parsing the trusted view's hidden copy
+    again (`agreement_from_trusted`): the same agreement, field for field and type for type,
+    and the same findings, whatever the officer typed."""
+    import json
+
+    from xlkpi.agreement import to_dict
+    from xlkpi.audit import _meta, structural_kind
+    from xlkpi.audit.expected import TrustedView, expected_model
+    from xlkpi.audit.reader import data_from_book
+    from xlkpi.workbook.layout import Col, round_sheet
+    from xlkpi.workbook.readback import agreement_from_trusted, agreement_from_workbook
+
+    buffer = io.BytesIO()
+    build(agreement).save(buffer)
+    data = data_from_book(read_book(buffer.getvalue()), "card.xlsx")
+    kind = structural_kind(data.sheetnames)
+    # an unverified copy may carry results of its own: the generator's copy never does
+    text = json.dumps(to_dict(agreement), ensure_ascii=False) if results_in_copy else _meta(data.values)[1]
+    expected, findings = expected_model(text, kind)
+    assert expected is not None and findings == []
+    some_input = next(ref for (sheet, ref), spec in expected.inputs.items()
+                      if sheet == expected.sheetnames[1] and (kind != "sar" or ref.startswith(Col.RESULT)))
+    data.values[(expected.sheetnames[1], some_input)] = "ห้าสิบ"  # text where a number belongs
+    view = TrustedView(expected, data.values)
+    parsed, parsed_findings, parsed_kind = agreement_from_workbook(view, "card.xlsx")
+    copied, copied_findings = agreement_from_trusted(expected.agreement, view, kind, "card.xlsx")
+    assert parsed_kind == kind
+    assert repr(copied) == repr(parsed)
+    assert copied_findings == parsed_findings
+    if kind == "sar":
+        assert parsed_findings and parsed_findings[0].code == "SAR-RESULT-NOT-NUMBER"
+        assert round_sheet(6) in expected.sheetnames
+        assert any(ind.result for ind in copied.walk()) or any(p.result for ind in copied.walk() for p in ind.parts)

@@ -493,3 +493,32 @@ def test_sar_result_missing_only_for_rounds_an_indicator_reports_in(tmp_path):
     assert result_6.total_recomputed == pytest.approx(0.6)
     # at 12 months both are due and reported: nothing missing
     assert not [f for f in audit_data(copy.deepcopy(data), agreement, 12).findings if f.code == "SAR-RESULT-MISSING"]
+
+
+def _numbers():
+    from hypothesis import strategies as st
+
+    return st.one_of(st.none(), st.booleans(), st.text(max_size=3), st.integers(-10**6, 10**6),
+                     st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1.0, 2.5, 1e-5, 3.00004]))
+
+
+def test_stored_values_compare_as_same_value_says():
+    """The rule comparing stored with recomputed values takes a shortcut for equal numbers:
+    it must answer exactly as `verify.same_value` does, for any pair."""
+    from hypothesis import example, given
+
+    from xlkpi.audit.rules import _same
+    from xlkpi.verify import same_value
+
+    @given(_numbers(), _numbers())
+    @example(float("inf"), float("inf"))
+    @example(float("nan"), float("nan"))
+    @example(2, 2.0)
+    @example(True, 1.0)
+    def check(stored, recomputed):
+        if isinstance(recomputed, (str, bool)):
+            return  # the engine computes numbers or nothing
+        assert _same(stored, recomputed) == same_value(recomputed, stored)
+        assert _same(recomputed, recomputed) == same_value(recomputed, recomputed)
+
+    check()

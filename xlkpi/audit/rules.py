@@ -59,6 +59,16 @@ class AuditContext:
     def at(self, finding: Finding) -> Finding:
         return finding.located(file=self.file)
 
+    def indicator(self, indicator_id: str) -> Optional[Indicator]:
+        """`agreement.find`, through an index made on first use (the rules look up every row)."""
+        index = self.__dict__.get("_indicators")
+        if index is None:
+            index = {}
+            for ind in self.agreement.walk():
+                index.setdefault(ind.id, ind)  # the first in walk order, as `find` gives
+            object.__setattr__(self, "_indicators", index)
+        return index.get(indicator_id)
+
 
 Rule = Callable[[AuditContext], list]
 RULES: list[tuple[tuple, Rule]] = []
@@ -261,7 +271,7 @@ def find_missing_evidence(ctx: AuditContext) -> list:
     for row in ctx.layout.rows:
         if row.is_part or Col.EVIDENCE not in input_columns(row, ctx.round):
             continue
-        ind = ctx.agreement.find(row.indicator.id)
+        ind = ctx.indicator(row.indicator.id)
         reported = ctx.round in ind.result or (ind.kind == WEIGHTED and any(ctx.round in p.result for p in ind.parts))
         if reported and _is_blank(ctx.view.get(sheet, row.cell(Col.EVIDENCE))):
             out.append(warning("SAR-EVIDENCE-MISSING", f"ตัวชี้วัด {row.label}: รายงานผลแล้วแต่ไม่มีหลักฐานอ้างอิง",
@@ -284,6 +294,9 @@ def _milestone_level(ind: Indicator, round_: int):
 
 
 def _same(stored, recomputed) -> bool:
+    if type(stored) in (int, float) and type(recomputed) in (int, float) and stored == recomputed \
+            and stored - stored == 0:
+        return True  # what same_value says of an equal finite number, without formatting both
     from ..verify import same_value
 
     return same_value(recomputed, stored)
@@ -311,7 +324,7 @@ def find_stored_scores_differing(ctx: AuditContext) -> list:
                     if part_row.due(round_):
                         outputs.append((sheet, part_row.cell(Col.SCORE), part_score, f"{s.id} ({n + 1})"))
             elif row.indicator.kind == MILESTONE and row.applicable and not row.indicator.granted:
-                outputs.append((sheet, row.cell(Col.RESULT), _milestone_level(ctx.agreement.find(s.id), round_), s.id))
+                outputs.append((sheet, row.cell(Col.RESULT), _milestone_level(ctx.indicator(s.id), round_), s.id))
         for d, r in ctx.layout.dimension_rows.items():
             outputs.append((sheet, f"{Col.WEIGHTED}{r}", result.dimensions[str(d)], f"dim {d}"))
         outputs.append((sheet, f"{Col.WEIGHTED}{ctx.layout.total_row}", result.total, "total"))

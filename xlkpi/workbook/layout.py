@@ -201,7 +201,15 @@ class SarLayout:
         return by_id[indicator_id]
 
     def part_row(self, indicator_id: str, part: int) -> Row:
-        return next(r for r in self.rows if r.is_part and r.indicator.id == indicator_id and r.part == part)
+        by_part = self.__dict__.get("_by_part")
+        if by_part is None:
+            by_part = self.__dict__["_by_part"] = {}
+            for r in self.rows:
+                if r.is_part:
+                    by_part.setdefault((r.indicator.id, r.part), r)  # the first, as a search gives
+        if (indicator_id, part) not in by_part:
+            raise StopIteration  # what the search this replaces raised
+        return by_part[(indicator_id, part)]
 
     def leaf_rows(self, dimension: Optional[int] = None) -> list:
         return [r for r in self.rows if r.scored_leaf and (dimension is None or r.indicator.dimension == dimension)]

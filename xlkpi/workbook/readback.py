@@ -15,7 +15,7 @@ from typing import Optional
 
 from ..agreement import parse
 from ..findings import Finding, error
-from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Indicator
+from ..model import GROUP, MILESTONE, ROUNDS, THRESHOLD, WEIGHTED, Agreement, Contact, Indicator, Part
 from .layout import (
     column_letter,
     BASELINE_COLUMNS,
@@ -296,6 +296,42 @@ def agreement_from_workbook(wb, source: str) -> tuple[Optional[Agreement], list[
     elif kind == KIND_TEMPLATE:
         overlay_template(agreement, wb)
     return agreement, findings, kind
+
+
+_RECORDS = {Agreement, Indicator, Part, Contact}
+_ROUND_ENTRIES = ("result", "explanation", "evidence")
+
+
+def _without_round_entries(value):
+    """A copy of an agreement (or a part of it) with every result and round text left out."""
+    kind = type(value)
+    if kind in _RECORDS:
+        copied = {k: _without_round_entries(v) for k, v in value.__dict__.items()}
+        if kind is Indicator or kind is Part:
+            for key in _ROUND_ENTRIES:
+                if key in copied:
+                    copied[key] = {}
+        new = object.__new__(kind)
+        new.__dict__.update(copied)
+        return new
+    if kind is list:
+        return [_without_round_entries(v) for v in value]
+    if kind is dict:
+        return {k: _without_round_entries(v) for k, v in value.items()}
+    return value
+
+
+def agreement_from_trusted(trusted: Agreement, wb, kind: str, source: str) -> tuple[Agreement, list[Finding]]:
+    """`agreement_from_workbook` for a workbook whose hidden copy is the generator's for
+    `trusted` (the audit's trusted view): that copy is `meta_text(trusted)`, which parses to
+    `trusted` without results and round texts, so it is copied rather than parsed again.
+    A test holds the two equal."""
+    agreement, findings = _without_round_entries(trusted), []
+    if kind == KIND_SAR:
+        overlay_sar(agreement, wb, findings, source)
+    elif kind == KIND_TEMPLATE:
+        overlay_template(agreement, wb)
+    return agreement, findings
 
 
 def read_agreement(path) -> tuple[Optional[Agreement], list[Finding]]:
