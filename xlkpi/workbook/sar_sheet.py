@@ -246,7 +246,9 @@ def _write_row(ws, row, round_: int, lang: str, inputs: set, cell_styles: dict, 
         # copy it (a 1,700-row SAR Card took a minute, nearly all of it here)
         key = (bold, wrapped, scored, column in inputs, cell.quotePrefix, not_due and greyable)
         if key in cell_styles:
-            cell._style = copy(cell_styles[key])
+            known = cell_styles[key]
+            # openpyxl's StyleArray is each cell's own, to change in place; a recording's is a tuple
+            cell._style = known if known.__class__ is tuple else copy(known)
             continue
         cell.font = style.font(bold=bold, size=BODY_SIZE)
         cell.border = border
