@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from ..glossary import WorkbookKind
@@ -125,6 +126,7 @@ def ref(sheet: str, cell: str) -> str:
 # --- defined names ------------------------------------------------------------------
 # kpi_<id with . as _>[_p<n>]_r<round>_<field>; totals: total_r12, dim1_r12.
 
+@lru_cache(maxsize=4096)  # every name of an indicator's cells, in every workbook
 def _slug(indicator_id: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "_", indicator_id)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from .. import agreement as agreement_io
@@ -169,6 +170,13 @@ def build_sar(agreement: Agreement, password: str = style.DEFAULT_PASSWORD, lang
     return finish_workbook(wb, agreement, layout_names(layout), KIND_SAR, password, signer, lang)
 
 
+@lru_cache(maxsize=16384)  # a thousand names a workbook, on the same cells in every workbook
+def _absolute(cell: str) -> str:
+    """A1 -> $A$1."""
+    column = "".join(c for c in cell if c.isalpha())
+    return f"${column}${cell[len(column):]}"
+
+
 def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: str, signer=None,
                     lang: str = style.DEFAULT_LANG):
     """What every generated workbook ends with: defined names, the hidden copy of the
@@ -176,10 +184,7 @@ def finish_workbook(wb, agreement: Agreement, names: dict, kind: str, password: 
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.workbook.protection import WorkbookProtection
 
-    targets = {}
-    for name, (sheet, cell) in names.items():
-        column = "".join(c for c in cell if c.isalpha())
-        targets[name] = f"{quoted(sheet)}!${column}${cell[len(column):]}"
+    targets = {name: f"{quoted(sheet)}!{_absolute(cell)}" for name, (sheet, cell) in names.items()}
     if hasattr(wb, "record_names"):  # the audit's recording workbook keeps them as text
         wb.record_names(targets)
     else:

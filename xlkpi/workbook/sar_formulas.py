@@ -8,12 +8,15 @@ these (normalised), so a tampered formula is found whatever the protection says.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..model import GROUP, MILESTONE, WEIGHTED
 from .layout import BELOW_LEVEL_1_CELL, MET, Col, Row
 
 BELOW = "$" + BELOW_LEVEL_1_CELL[0] + "$" + BELOW_LEVEL_1_CELL[1:]
 
 
+@lru_cache(maxsize=4096)  # a row's formulas: the same in every workbook with that row
 def level_reached(r: int) -> str:
     """Highest level whose defined threshold the result reaches (0 = short of level 1).
 
@@ -28,6 +31,7 @@ def level_reached(r: int) -> str:
     return f"=IF(ISNUMBER({k}),{expr},0)"
 
 
+@lru_cache(maxsize=4096)
 def next_level(r: int) -> str:
     """The first level above the one reached that has a threshold (level 5 always has)."""
     level = f"{Col.LEVEL}{r}"
@@ -37,6 +41,7 @@ def next_level(r: int) -> str:
     return f"=IF({level}=\"\",\"\",{expr})"
 
 
+@lru_cache(maxsize=4096)
 def threshold_score(r: int) -> str:
     """DOMAIN §6.1: L + (N − L) × (R − T_L) / (T_N − T_L), rounded; 5 at the top."""
     k, lv, nx, q = (f"{c}{r}" for c in (Col.RESULT, Col.LEVEL, Col.NEXT_LEVEL, Col.INTERPOLATE))
@@ -46,6 +51,7 @@ def threshold_score(r: int) -> str:
             f"ROUND({lv}+({nx}-{lv})*({k}-{t_low})/({t_high}-{t_low}),4))))")
 
 
+@lru_cache(maxsize=4096)
 def milestones_reached(r: int) -> str:
     """DOMAIN §6.2: the highest L such that milestones 1..L are all met (none ticked: 0,
     a due result missing, scored at the floor — DOMAIN §6.5a)."""
@@ -56,6 +62,7 @@ def milestones_reached(r: int) -> str:
     return f"={expr}"
 
 
+@lru_cache(maxsize=4096)
 def milestone_score(r: int) -> str:
     k = f"{Col.RESULT}{r}"
     return f"=IF({k}=\"\",\"\",IF({k}=0,{BELOW},{k}))"
@@ -68,6 +75,7 @@ def weighted_mean(rows: list, r_kind: str) -> str:
     return f"=IF(SUM({weights})=0,\"\",ROUND(SUM({products})/SUM({weights}),4))"
 
 
+@lru_cache(maxsize=4096)
 def leaf_weighted(r: int) -> str:
     """DOMAIN §6.6: weight% × score / 100, rounded."""
     return f"=IF(ISNUMBER({Col.SCORE}{r}),ROUND({Col.WEIGHT}{r}*{Col.SCORE}{r}/100,4),\"\")"
@@ -79,10 +87,12 @@ def group_weighted(rows: list) -> str:
     return f"=IF(SUM({','.join(f'{Col.SCORED_WEIGHT}{x}' for x in rows)})=0,\"\",ROUND(SUM({cells}),4))"
 
 
+@lru_cache(maxsize=4096)
 def product(r: int) -> str:
     return f"=IF(ISNUMBER({Col.SCORE}{r}),{Col.WEIGHT}{r}*{Col.SCORE}{r},\"\")"
 
 
+@lru_cache(maxsize=4096)
 def scored_weight(r: int) -> str:
     return f"=IF(ISNUMBER({Col.SCORE}{r}),{Col.WEIGHT}{r},\"\")"
 
