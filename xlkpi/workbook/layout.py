@@ -203,14 +203,13 @@ class SarLayout:
         return by_id[indicator_id]
 
     def part_row(self, indicator_id: str, part: int) -> Row:
-        by_part = self.__dict__.get("_by_part")
+        """The row of an indicator's part (KeyError for a part the layout has not)."""
+        by_part = self.__dict__.get("_by_part")  # indexed on first use, as indicator_row is
         if by_part is None:
             by_part = self.__dict__["_by_part"] = {}
             for r in self.rows:
                 if r.is_part:
-                    by_part.setdefault((r.indicator.id, r.part), r)  # the first, as a search gives
-        if (indicator_id, part) not in by_part:
-            raise StopIteration  # what the search this replaces raised
+                    by_part.setdefault((r.indicator.id, r.part), r)
         return by_part[(indicator_id, part)]
 
     def leaf_rows(self, dimension: Optional[int] = None) -> list:
