@@ -514,6 +514,8 @@ def test_stored_values_compare_as_same_value_says():
     @example(float("inf"), float("inf"))
     @example(float("nan"), float("nan"))
     @example(2, 2.0)
+    @example(0, -0.0)
+    @example(-0.0, 0.0)
     @example(True, 1.0)
     def check(stored, recomputed):
         if isinstance(recomputed, (str, bool)):

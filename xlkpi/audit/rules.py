@@ -9,6 +9,7 @@ has a stable code, a severity, the sheet and cell, and a Thai and an English mes
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -295,8 +296,8 @@ def _milestone_level(ind: Indicator, round_: int):
 
 def _same(stored, recomputed) -> bool:
     if type(stored) in (int, float) and type(recomputed) in (int, float) and stored == recomputed \
-            and stored - stored == 0:
-        return True  # what same_value says of an equal finite number, without formatting both
+            and stored - stored == 0 and (stored or math.copysign(1, stored) == math.copysign(1, recomputed)):
+        return True  # what same_value says of an equal finite number (0 and -0.0 print apart), unformatted
     from ..verify import same_value
 
     return same_value(recomputed, stored)
